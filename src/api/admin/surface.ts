@@ -1,0 +1,43 @@
+// Nimbus's own API under /nimbus/v1: health, the runtime list and code downloads
+// (GetFunction's Code.Location points here). Error shape as the Lambda API's.
+import { describeRuntimes } from '../../control/functions/runtimes.js';
+import { NimbusError } from '../../errors.js';
+import type { BlobStore } from '../../store/ports.js';
+import type { Route, Surface } from '../http/types.js';
+import { renderLambdaError } from '../lambda/surface.js';
+
+export interface AdminDeps {
+  readonly blobs: BlobStore;
+  readonly nodeVersion: string;
+  /** Readiness: false while starting or draining (503), never because of load. */
+  readonly isReady: () => boolean;
+}
+
+export function createAdminSurface(deps: AdminDeps): Surface {
+  const routes: Route[] = [
+    {
+      method: 'GET', path: '/nimbus/v1/health', maxBodyBytes: 0,
+      handle: () => Promise.resolve(deps.isReady() ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'draining' } }),
+    },
+    {
+      method: 'GET', path: '/nimbus/v1/runtimes', maxBodyBytes: 0,
+      handle: () => Promise.resolve({ status: 200, body: { Runtimes: describeRuntimes(deps.nodeVersion) } }),
+    },
+    {
+      method: 'GET', path: '/nimbus/v1/code/:file', maxBodyBytes: 0,
+      async handle(req) {
+        const key = /^([0-9a-f]{64})\.zip$/.exec(req.params.file ?? '')?.[1];
+        const zip = key === undefined ? undefined : await deps.blobs.get(key);
+        if (!zip) throw new NimbusError('ResourceNotFoundException', 'No code package with this key.');
+        return { status: 200, headers: { 'content-type': 'application/zip' }, body: zip };
+      },
+    },
+  ];
+  return {
+    name: 'Nimbus admin',
+    services: [],
+    matchesUnsigned: (path) => path.startsWith('/nimbus/'),
+    routes,
+    renderError: (err) => renderLambdaError(err),
+  };
+}

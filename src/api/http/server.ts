@@ -1,0 +1,95 @@
+// One HTTP port for every surface. A request goes to the surface named by its SigV4
+// service (so S3, SQS and Lambda can share the port), or, unsigned, to the first surface
+// that claims its path. Each surface has its own router and error shape.
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import FindMyWay, { type HTTPVersion } from 'find-my-way';
+import { NimbusError } from '../../errors.js';
+import type { Scope } from '../../store/records.js';
+import { BodyTooLarge, readBody } from './body.js';
+import { accountOf, readCredentialScope } from './sigv4-scope.js';
+import type { ApiRequest, ApiResponse, Route, Surface } from './types.js';
+
+export interface ApiServerOptions {
+  readonly surfaces: readonly Surface[];
+  readonly defaultScope: Scope;
+  /** Called for errors that are the platform's fault, with the request id. */
+  readonly onInternalError: (err: unknown, requestId: string) => void;
+}
+
+interface MountedSurface {
+  readonly surface: Surface;
+  readonly router: FindMyWay.Instance<HTTPVersion.V1>;
+}
+
+function mount(surface: Surface): MountedSurface {
+  const router = FindMyWay<HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 2048 });
+  for (const route of surface.routes) {
+    // find-my-way stores the route object as the store; the handler is never called directly.
+    router.on(route.method, route.path, () => undefined, route);
+  }
+  return { surface, router };
+}
+
+function send(res: ServerResponse, response: ApiResponse, requestId: string): void {
+  const headers: Record<string, string | number> = { 'x-amzn-requestid': requestId, ...response.headers };
+  let payload: Buffer | string | undefined;
+  if (response.body === undefined) payload = undefined;
+  else if (Buffer.isBuffer(response.body) || typeof response.body === 'string') payload = response.body;
+  else {
+    payload = JSON.stringify(response.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  headers['content-length'] = payload === undefined ? 0 : Buffer.byteLength(payload);
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+export function createApiServer(options: ApiServerOptions): http.Server {
+  const mounted = options.surfaces.map(mount);
+  const byService = new Map<string, MountedSurface>();
+  for (const m of mounted) for (const service of m.surface.services) byService.set(service, m);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const credential = readCredentialScope(req.headers, url.searchParams);
+    const target = credential ? byService.get(credential.service) : mounted.find((m) => m.surface.matchesUnsigned(url.pathname));
+    if (!target) {
+      const what = credential ? `service '${credential.service}'` : `path ${url.pathname}`;
+      send(res, { status: 404, headers: { 'x-amzn-errortype': 'UnknownOperationException' }, body: { Type: 'User', message: `No Nimbus API serves ${what}` } }, requestId);
+      return;
+    }
+    const { surface, router } = target;
+    try {
+      const found = router.find(req.method as FindMyWay.HTTPMethod, url.pathname);
+      if (!found) throw new NimbusError('UnknownOperationException', `No ${surface.name} operation is served at ${req.method} ${url.pathname}`);
+      const route = found.store as Route;
+      const body = await readBody(req, route.maxBodyBytes, route.errorLabel ?? 'this');
+      const scope: Scope = {
+        account: accountOf(credential, options.defaultScope.account),
+        region: credential?.region ?? options.defaultScope.region,
+      };
+      const request: ApiRequest = {
+        method: req.method ?? 'GET', path: url.pathname, params: found.params, query: url.searchParams,
+        headers: req.headers, body, scope, requestId,
+      };
+      send(res, await route.handle(request), requestId);
+    } catch (err) {
+      if (!(err instanceof NimbusError) || err.spec.kind === 'Service') options.onInternalError(err, requestId);
+      // After an oversized body we stopped reading: close the connection rather than drain it.
+      if (err instanceof BodyTooLarge) res.shouldKeepAlive = false;
+      send(res, surface.renderError(err, requestId), requestId);
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      options.onInternalError(err, 'none');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

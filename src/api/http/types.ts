@@ -1,0 +1,44 @@
+// The HTTP layer's own small vocabulary: a parsed request, a response, a route.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Scope } from '../../store/records.js';
+
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Path labels, percent-decoded. */
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** Account and region of the caller (SigV4 credential scope, or the configured defaults). */
+  readonly scope: Scope;
+  readonly requestId: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** JSON-serialised when not a Buffer or string. */
+  readonly body?: unknown;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
+  readonly path: string;
+  /** Largest body this operation accepts; larger requests get 413 before any work. */
+  readonly maxBodyBytes: number;
+  readonly errorLabel?: string;
+  handle(req: ApiRequest): Promise<ApiResponse>;
+}
+
+/** One API surface (Lambda, S3, SQS, admin…) served on the shared port. */
+export interface Surface {
+  readonly name: string;
+  /** SigV4 service names this surface answers (`lambda`). */
+  readonly services: readonly string[];
+  /** Whether an unsigned request with this path belongs here. */
+  matchesUnsigned(path: string): boolean;
+  readonly routes: readonly Route[];
+  /** Renders an error in this surface's own shape. */
+  renderError(err: unknown, requestId: string): ApiResponse;
+}

@@ -1,0 +1,127 @@
+// Lambda control-plane operations on functions (lambda-reference §1.4, §1.6).
+import type { FunctionService } from '../../control/functions/function-service.js';
+import { notFound } from '../../control/functions/function-service.js';
+import type { SettingsInput } from '../../control/functions/settings.js';
+import { invalidParameter } from '../../errors.js';
+import { parseFunctionRef } from '../../util/arn.js';
+import type { ApiRequest, Route } from '../http/types.js';
+import { requireUnqualified, resolveFunctionRef } from './function-ref.js';
+import { renderConfiguration, renderGetFunction } from './render.js';
+import { createFunctionBody, decodeBase64, parseBody, updateCodeBody, updateConfigurationBody } from './wire.js';
+
+/** CreateFunction bodies may be up to this size (recorded AWS limit). */
+export const CREATE_FUNCTION_MAX_BODY = 70_167_211;
+const CONTROL_MAX_BODY = 6 * 1024 * 1024;
+
+type SettingsWire = Omit<ReturnType<typeof updateConfigurationBody.parse>, 'RevisionId'>;
+
+function settingsFromWire(body: SettingsWire): SettingsInput {
+  if (body.Layers !== undefined && body.Layers.length > 0) throw invalidParameter('Layers', 'layers are not supported yet by this platform');
+  if (body.SnapStart?.ApplyOn !== undefined && body.SnapStart.ApplyOn !== 'None') throw invalidParameter('SnapStart.ApplyOn', 'SnapStart is not available for Node.js functions');
+  if ((body.VpcConfig?.SubnetIds?.length ?? 0) > 0) throw invalidParameter('VpcConfig', 'VPC networking does not exist on this platform; leave VpcConfig empty');
+  return {
+    runtime: body.Runtime, handler: body.Handler, role: body.Role, description: body.Description,
+    timeout: body.Timeout, memorySize: body.MemorySize, ephemeralStorageMb: body.EphemeralStorage?.Size,
+    environment: body.Environment === undefined ? undefined : (body.Environment.Variables ?? {}),
+    architectures: body.Architectures, tracingMode: body.TracingConfig?.Mode,
+    logFormat: body.LoggingConfig?.LogFormat, logGroup: body.LoggingConfig?.LogGroup,
+    deadLetterTargetArn: body.DeadLetterConfig?.TargetArn || undefined,
+  };
+}
+
+function zipFromCode(code: { ZipFile?: string | undefined; S3Bucket?: string | undefined; ImageUri?: string | undefined }, prefix: string): Buffer {
+  if (code.ImageUri !== undefined) throw invalidParameter(`${prefix}ImageUri`, 'container images are not supported; deploy a Zip package');
+  if (code.S3Bucket !== undefined) throw invalidParameter(`${prefix}S3Bucket`, 'deploying from S3 is not supported yet; send the zip as ZipFile');
+  if (code.ZipFile === undefined) throw invalidParameter(`${prefix}ZipFile`, 'is required');
+  return decodeBase64(`${prefix}ZipFile`, code.ZipFile);
+}
+
+function codeLocation(req: ApiRequest, blobKey: string): string {
+  return `http://${req.headers.host ?? '127.0.0.1'}/nimbus/v1/code/${blobKey}.zip`;
+}
+
+export function functionRoutes(functions: FunctionService): Route[] {
+  return [
+    {
+      method: 'POST', path: '/2015-03-31/functions', maxBodyBytes: CREATE_FUNCTION_MAX_BODY, errorLabel: 'CreateFunction',
+      async handle(req) {
+        const body = parseBody(createFunctionBody, req.body);
+        const ref = parseFunctionRef(body.FunctionName, 'FunctionName');
+        if (ref.qualifier !== undefined) throw invalidParameter('FunctionName', 'must not include a version or alias');
+        if (body.PackageType !== undefined && body.PackageType !== 'Zip') throw invalidParameter('PackageType', 'only Zip is supported');
+        if (body.Publish === true) throw invalidParameter('Publish', 'publishing versions is not supported yet; omit Publish');
+        const fn = await functions.create(
+          { account: ref.account ?? req.scope.account, region: req.scope.region, name: ref.name },
+          { ...settingsFromWire(body), zipFile: zipFromCode(body.Code, 'Code.'), tags: body.Tags },
+        );
+        return { status: 201, body: renderConfiguration(fn.latest) };
+      },
+    },
+    {
+      method: 'GET', path: '/2015-03-31/functions', maxBodyBytes: 0,
+      async handle(req) {
+        const maxItems = req.query.get('MaxItems');
+        const parsed = maxItems === null ? undefined : Number(maxItems);
+        if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < 1 || parsed > 10000)) throw invalidParameter('MaxItems', 'must be an integer from 1 to 10000');
+        const all = req.query.get('FunctionVersion') === 'ALL';
+        const page = await functions.list(req.scope, req.query.get('Marker') ?? undefined, parsed);
+        const body: Record<string, unknown> = {
+          Functions: page.items.map((fn) => renderConfiguration(fn.latest, { forList: true, arnQualifier: all ? '$LATEST' : undefined })),
+        };
+        if (page.nextMarker !== undefined) body.NextMarker = page.nextMarker;
+        return { status: 200, body };
+      },
+    },
+    {
+      method: 'GET', path: '/2015-03-31/functions/:FunctionName', maxBodyBytes: 0,
+      async handle(req) {
+        const ref = resolveFunctionRef(req);
+        const fn = await latestOnly(functions, ref.key, ref.qualifier);
+        return { status: 200, body: renderGetFunction(fn, codeLocation(req, fn.latest.code.blobKey), ref.qualifier) };
+      },
+    },
+    {
+      method: 'GET', path: '/2015-03-31/functions/:FunctionName/configuration', maxBodyBytes: 0,
+      async handle(req) {
+        const ref = resolveFunctionRef(req);
+        const fn = await latestOnly(functions, ref.key, ref.qualifier);
+        return { status: 200, body: renderConfiguration(fn.latest, { arnQualifier: ref.qualifier }) };
+      },
+    },
+    {
+      method: 'PUT', path: '/2015-03-31/functions/:FunctionName/code', maxBodyBytes: CREATE_FUNCTION_MAX_BODY, errorLabel: 'UpdateFunctionCode',
+      async handle(req) {
+        const key = requireUnqualified(resolveFunctionRef(req));
+        const body = parseBody(updateCodeBody, req.body);
+        if (body.Publish === true) throw invalidParameter('Publish', 'publishing versions is not supported yet; omit Publish');
+        const version = await functions.updateCode(key, {
+          zipFile: zipFromCode(body, ''), revisionId: body.RevisionId, dryRun: body.DryRun, architectures: body.Architectures,
+        });
+        return { status: 200, body: renderConfiguration(version) };
+      },
+    },
+    {
+      method: 'PUT', path: '/2015-03-31/functions/:FunctionName/configuration', maxBodyBytes: CONTROL_MAX_BODY, errorLabel: 'UpdateFunctionConfiguration',
+      async handle(req) {
+        const key = requireUnqualified(resolveFunctionRef(req));
+        const body = parseBody(updateConfigurationBody, req.body);
+        const version = await functions.updateConfiguration(key, { ...settingsFromWire(body), revisionId: body.RevisionId });
+        return { status: 200, body: renderConfiguration(version) };
+      },
+    },
+    {
+      method: 'DELETE', path: '/2015-03-31/functions/:FunctionName', maxBodyBytes: 0,
+      async handle(req) {
+        const ref = resolveFunctionRef(req);
+        await functions.delete(ref.key, ref.qualifier);
+        return { status: 204 };
+      },
+    },
+  ];
+}
+
+/** Until versions exist, only $LATEST (or no qualifier) can be found. */
+async function latestOnly(functions: FunctionService, key: Parameters<FunctionService['get']>[0], qualifier: string | undefined) {
+  if (qualifier !== undefined && qualifier !== '$LATEST') throw notFound(key, qualifier);
+  return functions.get(key);
+}

@@ -1,0 +1,59 @@
+// FunctionConfiguration and friends, in the Lambda API's own field names and order
+// (lambda-reference §1.5).
+import type { FunctionRecord, FunctionVersionRecord } from '../../store/records.js';
+import { functionArn } from '../../util/arn.js';
+
+export interface RenderOptions {
+  /** ListFunctions items omit State, LastUpdateStatus and RuntimeVersionConfig (recorded). */
+  readonly forList?: boolean;
+  /** Qualifier shown in FunctionArn (`$LATEST` when asked for explicitly). */
+  readonly arnQualifier?: string | undefined;
+}
+
+export function renderConfiguration(v: FunctionVersionRecord, options: RenderOptions = {}): Record<string, unknown> {
+  const s = v.settings;
+  const out: Record<string, unknown> = {
+    FunctionName: v.name,
+    FunctionArn: functionArn(v.region, v.account, v.name, options.arnQualifier),
+    Runtime: s.runtime,
+    Role: s.role,
+    Handler: s.handler,
+    CodeSize: v.code.size,
+    Description: s.description,
+    Timeout: s.timeout,
+    MemorySize: s.memorySize,
+    LastModified: v.lastModified,
+    CodeSha256: v.code.sha256,
+    Version: v.version,
+  };
+  if (s.environment !== undefined) out.Environment = { Variables: s.environment };
+  if (s.deadLetterTargetArn !== undefined) out.DeadLetterConfig = { TargetArn: s.deadLetterTargetArn };
+  out.TracingConfig = { Mode: s.tracingMode };
+  out.RevisionId = v.revisionId;
+  if (!options.forList) {
+    out.State = v.state;
+    if (v.stateReason !== undefined) out.StateReason = v.stateReason;
+    if (v.stateReasonCode !== undefined) out.StateReasonCode = v.stateReasonCode;
+    out.LastUpdateStatus = v.lastUpdateStatus;
+    if (v.lastUpdateStatusReason !== undefined) out.LastUpdateStatusReason = v.lastUpdateStatusReason;
+    if (v.lastUpdateStatusReasonCode !== undefined) out.LastUpdateStatusReasonCode = v.lastUpdateStatusReasonCode;
+  }
+  out.PackageType = 'Zip';
+  out.Architectures = s.architectures;
+  out.EphemeralStorage = { Size: s.ephemeralStorageMb };
+  out.SnapStart = { ApplyOn: 'None', OptimizationStatus: 'Off' };
+  if (!options.forList) out.RuntimeVersionConfig = { RuntimeVersionArn: `arn:aws:lambda:${v.region}::runtime:nimbus-${s.runtime}` };
+  out.LoggingConfig = { LogFormat: s.logFormat, LogGroup: s.logGroup ?? `/aws/lambda/${v.name}` };
+  return out;
+}
+
+/** GetFunction: configuration, code location, and tags/concurrency only when set. */
+export function renderGetFunction(fn: FunctionRecord, codeLocation: string, arnQualifier: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    Configuration: renderConfiguration(fn.latest, { arnQualifier }),
+    Code: { RepositoryType: 'S3', Location: codeLocation },
+  };
+  if (Object.keys(fn.tags).length > 0) out.Tags = fn.tags;
+  if (fn.reservedConcurrency !== undefined) out.Concurrency = { ReservedConcurrentExecutions: fn.reservedConcurrency };
+  return out;
+}

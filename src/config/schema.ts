@@ -1,0 +1,42 @@
+// The one configuration schema. Every key is documented in docs/config.md; the
+// flag is the kebab-case key (`--data-dir`), the variable NIMBUS_ + SNAKE_CASE.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().min(1);
+const nonNegativeInt = z.coerce.number().int().min(0);
+
+export const configSchema = z.strictObject({
+  /** TCP port of the API (0 picks a free one; tests use that). */
+  port: port.default(9000),
+  /** Address to bind. Loopback by default: the API accepts any credentials on loopback. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Where the SQLite store, code blobs and unpacked code live. */
+  dataDir: z.string().min(1).default('./.nimbus'),
+  /** Store URL: empty = SQLite in dataDir; `postgres://…` is reserved for cluster mode. */
+  store: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), 'must be empty, sqlite:<path> or postgres://…'),
+  /** Region used when a request is unsigned (signed requests carry their own). */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
+  /** Account id used when the access key is not a 12-digit account id. */
+  account: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
+  /** Sandbox driver: auto picks bwrap when user namespaces work, else process. */
+  sandbox: z.enum(['auto', 'bwrap', 'process']).default('auto'),
+  /** Pre-started generic runtimes kept idle (the reserve pool); -1 sizes it from the machine. */
+  poolSize: z.coerce.number().int().min(-1).max(1000).default(-1),
+  /** Seconds an idle instance is kept before it is destroyed (scale to zero). */
+  keepAliveSeconds: positiveInt.max(86400).default(600),
+  /** Sum of MemorySize (MB) of all live instances on this node; -1 = 75 % of the machine's memory. */
+  memoryBudgetMb: z.coerce.number().int().min(-1).default(-1),
+  /** Account-wide concurrent executions. */
+  accountConcurrency: positiveInt.max(100000).default(1000),
+  /** Days a function's logs are kept. */
+  logRetentionDays: nonNegativeInt.max(3650).default(14),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = Readonly<z.output<typeof configSchema>>;
+export type ConfigKey = keyof Config;
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as ConfigKey[];

@@ -1,0 +1,102 @@
+// The composition root: builds every part from the config and wires them together.
+// No logic lives here; each part takes its I/O as parameters.
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createAdminSurface } from './api/admin/surface.js';
+import { createApiServer } from './api/http/server.js';
+import { accountRoutes } from './api/lambda/account-routes.js';
+import { concurrencyRoutes } from './api/lambda/concurrency-routes.js';
+import { functionRoutes } from './api/lambda/function-routes.js';
+import { createLambdaSurface } from './api/lambda/surface.js';
+import { tagRoutes } from './api/lambda/tag-routes.js';
+import type { Config } from './config/schema.js';
+import { NimbusError } from './errors.js';
+import { createCodeCache } from './control/code/code-cache.js';
+import { createFunctionEvents } from './control/functions/function-events.js';
+import { FunctionService } from './control/functions/function-service.js';
+import { createFsBlobStore } from './store/blob/fs-blob-store.js';
+import { createSqliteStore } from './store/sqlite/index.js';
+import { systemClock, type Clock } from './util/time.js';
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, err?: unknown): void;
+}
+
+export interface PlatformDeps {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+export type PlatformState = 'created' | 'serving' | 'draining' | 'stopped';
+
+export interface Platform {
+  readonly state: PlatformState;
+  /** Binds the port and serves; resolves with the URL. */
+  start(): Promise<string>;
+  /** Stops intake, lets in-flight requests finish, closes the store. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+export async function createPlatform(config: Config, deps: PlatformDeps): Promise<Platform> {
+  const { logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  if (config.store.startsWith('postgres')) {
+    throw new NimbusError('ConfigInvalid', 'invalid configuration: store: postgres:// is reserved for cluster mode, which this build does not include yet; leave it empty for SQLite');
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = createSqliteStore(config.store.startsWith('sqlite:') ? config.store.slice('sqlite:'.length) : path.join(config.dataDir, 'nimbus.db'));
+  const blobs = createFsBlobStore(path.join(config.dataDir, 'blobs'));
+  const code = createCodeCache(path.join(config.dataDir, 'code'), blobs);
+  const events = createFunctionEvents();
+  const functions = new FunctionService({ store, code, clock, events });
+
+  const recovered = await functions.recover();
+  if (recovered > 0) logger.info(`settled ${recovered} function update(s) interrupted by the last shutdown`);
+  const collected = await code.collectGarbage(await store.functions.referencedBlobKeys());
+  if (collected > 0) logger.info(`removed ${collected} code package(s) no function uses`);
+
+  let state: PlatformState = 'created';
+  const lambda = createLambdaSurface([
+    ...functionRoutes(functions),
+    ...tagRoutes(functions),
+    ...accountRoutes(functions, { concurrentExecutions: config.accountConcurrency }),
+    ...concurrencyRoutes(functions, { accountConcurrency: config.accountConcurrency, minimumUnreserved: Math.min(100, Math.floor(config.accountConcurrency / 10)) }),
+  ]);
+  const admin = createAdminSurface({ blobs, nodeVersion: process.version, isReady: () => state === 'serving' });
+  const server = createApiServer({
+    surfaces: [lambda, admin],
+    defaultScope: { account: config.account, region: config.region },
+    onInternalError: (err, requestId) => logger.error(`request ${requestId} failed`, err),
+  });
+
+  let disposing: Promise<void> | undefined;
+  return {
+    get state() {
+      return state;
+    },
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      state = 'serving';
+      const { port } = server.address() as AddressInfo;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
+    },
+    dispose() {
+      disposing ??= (async () => {
+        state = 'draining';
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await store.close();
+        state = 'stopped';
+      })();
+      return disposing;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// What the platform persists, as plain data. The store implementations map these to
+// rows; services build and read them. Shapes mirror the Lambda API's own so the API
+// layer renders them without guessing.
+
+/** Functions live in an account and region, taken from the request (lambda-reference §1.1). */
+export interface Scope {
+  readonly account: string;
+  readonly region: string;
+}
+
+export interface FunctionKey extends Scope {
+  readonly name: string;
+}
+
+export type FunctionState = 'Pending' | 'Active' | 'Failed' | 'Inactive';
+export type LastUpdateStatus = 'Successful' | 'Failed' | 'InProgress';
+
+/** The configurable part of a function version, as the API accepts it. */
+export interface FunctionSettings {
+  readonly runtime: string;
+  readonly handler: string;
+  readonly role: string;
+  readonly description: string;
+  readonly timeout: number;
+  readonly memorySize: number;
+  readonly ephemeralStorageMb: number;
+  /** Undefined when never set: GetFunction then omits `Environment`. */
+  readonly environment: Readonly<Record<string, string>> | undefined;
+  readonly architectures: readonly ('x86_64' | 'arm64')[];
+  readonly tracingMode: 'Active' | 'PassThrough';
+  readonly logFormat: 'Text' | 'JSON';
+  readonly logGroup: string | undefined;
+  readonly deadLetterTargetArn: string | undefined;
+}
+
+export interface CodeRef {
+  /** base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
+  readonly sha256: string;
+  /** hex SHA-256: the key of the zip in the BlobStore and of the unpacked tree. */
+  readonly blobKey: string;
+  readonly size: number;
+}
+
+export interface FunctionVersionRecord extends FunctionKey {
+  /** `$LATEST` or a published number. */
+  readonly version: string;
+  readonly settings: FunctionSettings;
+  readonly code: CodeRef;
+  readonly revisionId: string;
+  /** Lambda's string form `YYYY-MM-DDThh:mm:ss.sss+0000`. */
+  readonly lastModified: string;
+  readonly state: FunctionState;
+  readonly stateReason: string | undefined;
+  readonly stateReasonCode: string | undefined;
+  readonly lastUpdateStatus: LastUpdateStatus;
+  readonly lastUpdateStatusReason: string | undefined;
+  readonly lastUpdateStatusReasonCode: string | undefined;
+}
+
+export interface FunctionRecord extends FunctionKey {
+  readonly createdAt: number;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly reservedConcurrency: number | undefined;
+  readonly latest: FunctionVersionRecord;
+}
+
+/** One log line of a function, in CloudWatch Logs terms. */
+export interface LogEvent extends Scope {
+  readonly logGroup: string;
+  readonly logStream: string;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly requestId: string | undefined;
+  readonly message: string;
+}
+
+/** A stored log line with its position, usable as a cursor for following. */
+export interface StoredLogEvent extends LogEvent {
+  readonly id: number;
+}

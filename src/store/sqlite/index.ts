@@ -1,0 +1,22 @@
+// The embedded store: one SQLite file in the data directory.
+import path from 'node:path';
+import type { Store } from '../ports.js';
+import { openDatabase } from './database.js';
+import { createSqliteFunctionRepository } from './function-repository.js';
+import { createSqliteLogRepository } from './log-repository.js';
+
+export function createSqliteStore(file: string): Store {
+  const db = openDatabase(path.resolve(file));
+  let closed = false;
+  return {
+    functions: createSqliteFunctionRepository(db),
+    logs: createSqliteLogRepository(db),
+    close() {
+      if (!closed) {
+        closed = true;
+        db.close();
+      }
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Versioned schema migrations, applied in order inside one transaction each. A
+// database written by a newer build (higher user_version) is refused, not guessed at.
+import { NimbusError } from '../../errors.js';
+import type { Db } from './database.js';
+
+const MIGRATIONS: readonly string[] = [
+  // 1: functions and their versions ($LATEST is a version row).
+  `CREATE TABLE functions (
+     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     tags TEXT NOT NULL DEFAULT '{}',
+     reserved_concurrency INTEGER,
+     PRIMARY KEY (account, region, name)
+   ) WITHOUT ROWID;
+   CREATE TABLE function_versions (
+     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
+     settings TEXT NOT NULL,
+     code_sha256 TEXT NOT NULL, code_blob_key TEXT NOT NULL, code_size INTEGER NOT NULL,
+     revision_id TEXT NOT NULL, last_modified TEXT NOT NULL,
+     state TEXT NOT NULL, state_reason TEXT, state_reason_code TEXT,
+     last_update_status TEXT NOT NULL, last_update_status_reason TEXT, last_update_status_reason_code TEXT,
+     PRIMARY KEY (account, region, name, version),
+     FOREIGN KEY (account, region, name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+   ) WITHOUT ROWID;
+   CREATE INDEX function_versions_state ON function_versions (state, last_update_status);`,
+  // 2: function logs, one row per line, in CloudWatch's group/stream terms.
+  `CREATE TABLE log_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     account TEXT NOT NULL, region TEXT NOT NULL,
+     log_group TEXT NOT NULL, log_stream TEXT NOT NULL,
+     timestamp INTEGER NOT NULL, request_id TEXT, message TEXT NOT NULL
+   );
+   CREATE INDEX log_events_group ON log_events (account, region, log_group, id);
+   CREATE INDEX log_events_time ON log_events (timestamp);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new NimbusError('StoreCorrupt', `the store has schema version ${current}, newer than this build supports (${SCHEMA_VERSION}); upgrade nimbus`);
+  }
+  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+    const sql = MIGRATIONS[version - 1] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}

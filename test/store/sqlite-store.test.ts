@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { NimbusError } from '../../src/errors.js';
+import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import { storeContract } from './store-contract.js';
+
+storeContract('sqlite', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nimbus-store-'));
+  const file = path.join(dir, 'nimbus.db');
+  let store = createSqliteStore(file);
+  return {
+    store,
+    async reopen() {
+      await store.close();
+      store = createSqliteStore(file);
+      return store;
+    },
+    async cleanup() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+test('a second open of the same SQLite file is refused with DataDirLocked', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nimbus-lock-'));
+  const first = createSqliteStore(path.join(dir, 'nimbus.db'));
+  try {
+    assert.throws(() => createSqliteStore(path.join(dir, 'nimbus.db')), (err: unknown) => err instanceof NimbusError && err.code === 'DataDirLocked');
+  } finally {
+    await first.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

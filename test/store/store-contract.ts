@@ -1,0 +1,137 @@
+// The store contract: every Store implementation (SQLite now, PostgreSQL in cluster
+// mode) must pass these tests. Call storeContract() from an implementation's test file.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Store } from '../../src/store/ports.js';
+import type { FunctionRecord, FunctionVersionRecord, Scope } from '../../src/store/records.js';
+
+export interface StoreFixture {
+  readonly store: Store;
+  /** Closes and reopens the same database (durability). */
+  reopen(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const scope: Scope = { account: '000000000000', region: 'us-east-1' };
+
+function version(name: string, revisionId: string, over: Partial<FunctionVersionRecord> = {}, s: Scope = scope): FunctionVersionRecord {
+  return {
+    ...s, name, version: '$LATEST', revisionId, lastModified: '2026-01-01T00:00:00.000+0000',
+    settings: {
+      runtime: 'nodejs20.x', handler: 'index.handler', role: 'arn:aws:iam::000000000000:role/r', description: '', timeout: 3,
+      memorySize: 128, ephemeralStorageMb: 512, environment: { A: 'b' }, architectures: ['x86_64'], tracingMode: 'PassThrough',
+      logFormat: 'Text', logGroup: undefined, deadLetterTargetArn: undefined,
+    },
+    code: { sha256: 'c2hh', blobKey: 'a'.repeat(64), size: 10 },
+    state: 'Pending', stateReason: 'being created', stateReasonCode: 'Creating',
+    lastUpdateStatus: 'InProgress', lastUpdateStatusReason: undefined, lastUpdateStatusReasonCode: undefined,
+    ...over,
+  };
+}
+
+function fn(name: string, s: Scope = scope): FunctionRecord {
+  return { ...s, name, createdAt: 1, tags: { team: 'x' }, reservedConcurrency: undefined, latest: version(name, `rev-${name}`, {}, s) };
+}
+
+export function storeContract(implementation: string, open: () => Promise<StoreFixture>): void {
+  describe(`store contract: ${implementation}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+    before(async () => {
+      fixture = await open();
+      store = fixture.store;
+    });
+    after(async () => fixture.cleanup());
+
+    test('create then get returns the same record; a second create of the name is refused', async () => {
+      assert.equal(await store.functions.create(fn('alpha')), true);
+      assert.deepEqual(await store.functions.get({ ...scope, name: 'alpha' }), fn('alpha'));
+      assert.equal(await store.functions.create(fn('alpha')), false);
+    });
+
+    test('names are per account and region', async () => {
+      const other: Scope = { account: '111111111111', region: 'eu-west-1' };
+      assert.equal(await store.functions.create(fn('alpha', other)), true);
+      assert.equal((await store.functions.get({ ...other, name: 'alpha' }))?.account, '111111111111');
+      assert.equal(await store.functions.get({ ...other, name: 'beta' }), undefined);
+    });
+
+    test('list pages in name order with a marker, and ends without one', async () => {
+      for (const name of ['list-c', 'list-a', 'list-b', 'list-d', 'list-e']) await store.functions.create(fn(name, { account: '222222222222', region: 'us-east-1' }));
+      const s = { account: '222222222222', region: 'us-east-1' };
+      const first = await store.functions.list(s, undefined, 2);
+      assert.deepEqual(first.items.map((f) => f.name), ['list-a', 'list-b']);
+      const second = await store.functions.list(s, first.nextMarker, 2);
+      assert.deepEqual(second.items.map((f) => f.name), ['list-c', 'list-d']);
+      const last = await store.functions.list(s, second.nextMarker, 2);
+      assert.deepEqual(last.items.map((f) => f.name), ['list-e']);
+      assert.equal(last.nextMarker, undefined);
+    });
+
+    test('replaceLatest is a compare-and-swap on the RevisionId', async () => {
+      await store.functions.create(fn('cas'));
+      const next = version('cas', 'rev-2', { state: 'Active', stateReason: undefined, stateReasonCode: undefined, lastUpdateStatus: 'Successful' });
+      assert.equal(await store.functions.replaceLatest(next, 'wrong-revision'), false);
+      assert.equal(await store.functions.replaceLatest(next, 'rev-cas'), true);
+      const got = await store.functions.get({ ...scope, name: 'cas' });
+      assert.equal(got?.latest.revisionId, 'rev-2');
+      assert.equal(got?.latest.state, 'Active');
+      assert.equal(got?.latest.stateReason, undefined);
+      assert.equal(await store.functions.replaceLatest(version('cas', 'rev-3'), 'rev-cas'), false);
+    });
+
+    test('tags and reserved concurrency are stored per function', async () => {
+      await store.functions.create(fn('meta'));
+      const key = { ...scope, name: 'meta' };
+      assert.equal(await store.functions.setTags(key, { a: '1' }), true);
+      assert.equal(await store.functions.setReservedConcurrency(key, 5), true);
+      let got = await store.functions.get(key);
+      assert.deepEqual(got?.tags, { a: '1' });
+      assert.equal(got?.reservedConcurrency, 5);
+      await store.functions.setReservedConcurrency(key, undefined);
+      got = await store.functions.get(key);
+      assert.equal(got?.reservedConcurrency, undefined);
+      assert.equal(await store.functions.setTags({ ...scope, name: 'missing' }, {}), false);
+    });
+
+    test('unsettled versions are found for recovery; referenced blob keys are reported', async () => {
+      const unsettled = await store.functions.listUnsettled(['Pending'], ['InProgress']);
+      assert.ok(unsettled.some((v) => v.name === 'alpha'));
+      assert.ok(!unsettled.some((v) => v.name === 'cas'));
+      assert.ok((await store.functions.referencedBlobKeys()).has('a'.repeat(64)));
+    });
+
+    test('delete removes the function and is false the second time', async () => {
+      await store.functions.create(fn('gone'));
+      assert.equal(await store.functions.delete({ ...scope, name: 'gone' }), true);
+      assert.equal(await store.functions.get({ ...scope, name: 'gone' }), undefined);
+      assert.equal(await store.functions.delete({ ...scope, name: 'gone' }), false);
+    });
+
+    test('log lines are appended, queried by group, time, request id and cursor, and pruned', async () => {
+      const base = { ...scope, logGroup: '/aws/lambda/logged', logStream: '2026/01/01/[$LATEST]abc' };
+      await store.logs.append([
+        { ...base, timestamp: 1000, requestId: 'r1', message: 'START RequestId: r1' },
+        { ...base, timestamp: 2000, requestId: 'r1', message: 'hello' },
+        { ...base, timestamp: 3000, requestId: 'r2', message: 'second' },
+        { ...base, logGroup: '/aws/lambda/other', timestamp: 3000, requestId: 'r3', message: 'elsewhere' },
+      ]);
+      const all = await store.logs.query({ ...scope, logGroup: base.logGroup, limit: 100 });
+      assert.deepEqual(all.map((e) => e.message), ['START RequestId: r1', 'hello', 'second']);
+      assert.deepEqual((await store.logs.query({ ...scope, logGroup: base.logGroup, since: 2000, limit: 100 })).map((e) => e.message), ['hello', 'second']);
+      assert.deepEqual((await store.logs.query({ ...scope, logGroup: base.logGroup, requestId: 'r2', limit: 100 })).map((e) => e.message), ['second']);
+      const after = await store.logs.query({ ...scope, logGroup: base.logGroup, afterId: all[1]?.id, limit: 100 });
+      assert.deepEqual(after.map((e) => e.message), ['second']);
+      assert.equal(await store.logs.deleteOlderThan(2500), 2);
+      assert.deepEqual((await store.logs.query({ ...scope, logGroup: base.logGroup, limit: 100 })).map((e) => e.message), ['second']);
+    });
+
+    test('everything written survives closing and reopening', async () => {
+      store = await fixture.reopen();
+      const got = await store.functions.get({ ...scope, name: 'cas' });
+      assert.equal(got?.latest.revisionId, 'rev-2');
+      assert.deepEqual(got?.latest.settings.environment, { A: 'b' });
+      assert.deepEqual((await store.logs.query({ ...scope, logGroup: '/aws/lambda/logged', limit: 10 })).map((e) => e.message), ['second']);
+    });
+  });
+}
