@@ -1,15 +1,18 @@
 // The composition root: builds every part from the config and wires them together.
 // No logic lives here; each part takes its I/O as parameters.
 import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdminSurface } from './api/admin/surface.js';
 import { createApiServer } from './api/http/server.js';
 import { accountRoutes } from './api/lambda/account-routes.js';
 import { concurrencyRoutes } from './api/lambda/concurrency-routes.js';
+import { invokeRoutes } from './api/lambda/invoke-routes.js';
 import { functionRoutes } from './api/lambda/function-routes.js';
 import { createLambdaSurface } from './api/lambda/surface.js';
 import { tagRoutes } from './api/lambda/tag-routes.js';
+import { createLogsSurface } from './api/logs/surface.js';
 import type { Config } from './config/schema.js';
 import { NimbusError } from './errors.js';
 import { createCodeCache } from './control/code/code-cache.js';
@@ -17,6 +20,15 @@ import { createFunctionEvents } from './control/functions/function-events.js';
 import { FunctionService } from './control/functions/function-service.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteStore } from './store/sqlite/index.js';
+import { FunctionResolver } from './invoke/function-resolver.js';
+import { createInvocationEvents } from './invoke/invocation-events.js';
+import { InvokeService } from './invoke/invoke-service.js';
+import { startLogWriter } from './logs/log-writer.js';
+import { ReservePool } from './runtime/reserve-pool.js';
+import { prepareSandboxDirs } from './runtime/sandbox-dirs.js';
+import { SandboxInstanceFactory } from './runtime/sandbox-instance-factory.js';
+import { Scheduler } from './runtime/scheduler.js';
+import { detectSandboxDriver } from './runtime/sandbox/index.js';
 import { systemClock, type Clock } from './util/time.js';
 
 export interface Logger {
@@ -57,16 +69,41 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const collected = await code.collectGarbage(await store.functions.referencedBlobKeys());
   if (collected > 0) logger.info(`removed ${collected} code package(s) no function uses`);
 
+  const sandboxDirs = await prepareSandboxDirs(config.dataDir);
+  for (const note of sandboxDirs.notes) logger.info(note);
+  const driver = await detectSandboxDriver(config.sandbox, { workDir: sandboxDirs.workDir, runtime: sandboxDirs.runtime });
+  logger.info(driver.isolation === 'namespaces'
+    ? `sandbox: ${driver.name} (namespaces${driver.memoryCgroups ? ', memory cgroups' : ''})`
+    : `sandbox: ${driver.name} — trusted code only (no namespace isolation on this machine)`);
+  const poolSize = config.poolSize === -1 ? Math.min(8, Math.max(2, os.cpus().length * 2)) : config.poolSize;
+  const pool = poolSize > 0 ? new ReservePool(driver, poolSize, (err) => logger.error('reserve pool start failed', err)) : undefined;
+  const factory = new SandboxInstanceFactory({ driver, pool, maxParallelSpawns: Math.max(2, os.cpus().length) });
+  const scheduler = new Scheduler({
+    factory, clock,
+    accountConcurrency: config.accountConcurrency,
+    memoryBudgetMb: config.memoryBudgetMb === -1 ? Math.floor((os.totalmem() / 2 ** 20) * 0.75) : config.memoryBudgetMb,
+    keepAliveMs: config.keepAliveSeconds * 1000,
+    onError: (err) => logger.error('instance error', err),
+  });
+  const resolver = new FunctionResolver(functions, code, events, (functionId, current) => scheduler.retireFunction(functionId, current?.specKey));
+  const invocations = createInvocationEvents();
+  const logWriter = startLogWriter({ logs: store.logs, invocations, clock, retentionDays: config.logRetentionDays, onError: (err) => logger.error('log write failed', err) });
+  const invoker = new InvokeService({ resolver, scheduler, invocations, clock });
+
   let state: PlatformState = 'created';
   const lambda = createLambdaSurface([
+    ...invokeRoutes(invoker),
     ...functionRoutes(functions),
     ...tagRoutes(functions),
     ...accountRoutes(functions, { concurrentExecutions: config.accountConcurrency }),
     ...concurrencyRoutes(functions, { accountConcurrency: config.accountConcurrency, minimumUnreserved: Math.min(100, Math.floor(config.accountConcurrency / 10)) }),
   ]);
-  const admin = createAdminSurface({ blobs, nodeVersion: process.version, isReady: () => state === 'serving' });
+  const admin = createAdminSurface({
+    blobs, nodeVersion: process.version, isReady: () => state === 'serving',
+    instances: () => scheduler.snapshot(), sandbox: { driver: driver.name, isolation: driver.isolation },
+  });
   const server = createApiServer({
-    surfaces: [lambda, admin],
+    surfaces: [lambda, admin, createLogsSurface({ logs: store.logs })],
     defaultScope: { account: config.account, region: config.region },
     onInternalError: (err, requestId) => logger.error(`request ${requestId} failed`, err),
   });
@@ -93,6 +130,10 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        resolver.dispose();
+        await scheduler.dispose();
+        await factory.dispose();
+        await logWriter.dispose();
         await store.close();
         state = 'stopped';
       })();

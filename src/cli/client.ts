@@ -1,6 +1,7 @@
 // The CLI's only way to the platform: the AWS SDK's LambdaClient pointed at Nimbus,
 // so every command also exercises the API exactly as SDK users will.
 import type { ParseArgsConfig } from 'node:util';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CliError, stringFlag, usageError } from './command.js';
 
@@ -22,6 +23,11 @@ export const API_OPTIONS_HELP = [
 
 export interface Api {
   readonly lambda: LambdaClient;
+  /**
+   * A CloudWatch Logs client for the same endpoint, region and credentials. Loaded on
+   * first use: the module costs ~120 ms to import, which only `nimbus logs` should pay.
+   */
+  logs(): Promise<CloudWatchLogsClient>;
   readonly endpoint: string;
   /** Runs one SDK call; any failure becomes a CliError with one clear line. */
   call<T>(fn: (lambda: LambdaClient) => Promise<T>): Promise<T>;
@@ -53,8 +59,13 @@ export function connect(values: Record<string, unknown>, env: Env): Api {
       ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) }
       : { accessKeyId: 'test', secretAccessKey: 'test' };
   const lambda = new LambdaClient({ endpoint, region, credentials });
+  let logs: Promise<CloudWatchLogsClient> | undefined;
   return {
     lambda,
+    logs() {
+      logs ??= import('@aws-sdk/client-cloudwatch-logs').then((m) => new m.CloudWatchLogsClient({ endpoint, region, credentials }));
+      return logs;
+    },
     endpoint,
     async call<T>(fn: (client: LambdaClient) => Promise<T>): Promise<T> {
       try {

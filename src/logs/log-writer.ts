@@ -45,7 +45,7 @@ export function startLogWriter(options: LogWriterOptions): LogWriter {
     for (const line of record.lines) {
       buffer.push({
         account: record.key.account, region: record.key.region, logGroup: record.logGroup, logStream: record.logStream,
-        timestamp: line.timestamp, requestId: record.requestId, message: line.text,
+        timestamp: Math.floor(line.timestamp), requestId: record.requestId, message: line.text,
       });
     }
     if (buffer.length >= maxBuffered) void flush();

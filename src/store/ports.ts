@@ -41,12 +41,66 @@ export interface LogQuery extends Scope {
   readonly limit: number;
 }
 
+/** A place in a log group's time order: lines sort by timestamp, then by id. */
+export interface LogPosition {
+  readonly timestamp: number;
+  readonly id: number;
+}
+
+/** A read of one log group in time order (CloudWatch's FilterLogEvents/GetLogEvents). */
+export interface LogScan extends Scope {
+  readonly logGroup: string;
+  /** Only these streams; all when undefined. */
+  readonly logStreams?: readonly string[] | undefined;
+  /** Only streams whose name starts with this (case-sensitive). */
+  readonly logStreamPrefix?: string | undefined;
+  /** Only lines at or after this epoch-ms time. */
+  readonly from?: number | undefined;
+  /** Only lines before this epoch-ms time. */
+  readonly until?: number | undefined;
+  /** Continue strictly past this position: after it oldest-first, before it newest-first. */
+  readonly position?: LogPosition | undefined;
+  /** Newest line first; oldest first when false or absent. */
+  readonly newestFirst?: boolean | undefined;
+  readonly limit: number;
+}
+
+/** What DescribeLogGroups and DescribeLogStreams report, derived from the stored lines. */
+export interface LogGroupSummary {
+  readonly logGroup: string;
+  readonly firstTimestamp: number;
+  readonly lastTimestamp: number;
+  /** UTF-8 bytes of the stored messages. */
+  readonly storedBytes: number;
+}
+
+export interface LogStreamSummary {
+  readonly logStream: string;
+  readonly firstTimestamp: number;
+  readonly lastTimestamp: number;
+  readonly storedBytes: number;
+}
+
+export interface LogGroupListing {
+  /** Only groups whose name starts with this (case-sensitive). */
+  readonly prefix?: string | undefined;
+  /** Only groups named after this one (a page marker). */
+  readonly after?: string | undefined;
+  readonly limit: number;
+}
+
 export interface LogRepository {
   /** Appends lines in one transaction. */
   append(events: readonly LogEvent[]): Promise<void>;
   query(query: LogQuery): Promise<readonly StoredLogEvent[]>;
   /** Deletes lines older than the epoch-ms time; returns how many. */
   deleteOlderThan(timestamp: number): Promise<number>;
+  /** Lines of one group in (timestamp, id) order, or the reverse. A group exists while it has lines. */
+  scan(scan: LogScan): Promise<readonly StoredLogEvent[]>;
+  /** The groups of a scope that have lines, in name order. */
+  listGroups(scope: Scope, listing: LogGroupListing): Promise<readonly LogGroupSummary[]>;
+  /** Every stream of a group that has lines, in name order. */
+  listStreams(group: Scope & { readonly logGroup: string; readonly prefix?: string | undefined }): Promise<readonly LogStreamSummary[]>;
 }
 
 export interface Store {

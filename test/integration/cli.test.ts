@@ -1,26 +1,11 @@
 // The nimbus CLI against a running platform, run as a user runs it.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { NIMBUS_BIN, startServer, type RunningServer } from '../helpers/server.js';
-
-const run = promisify(execFile);
-
-interface CliResult { code: number; stdout: string; stderr: string }
-
-async function nimbus(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [NIMBUS_BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { nimbus } from '../helpers/cli.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
 
 describe('nimbus CLI', () => {
   let server: RunningServer;

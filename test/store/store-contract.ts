@@ -126,6 +126,48 @@ export function storeContract(implementation: string, open: () => Promise<StoreF
       assert.deepEqual((await store.logs.query({ ...scope, logGroup: base.logGroup, limit: 100 })).map((e) => e.message), ['second']);
     });
 
+    test('scan reads a group in (timestamp, id) order, both ways, with stream, time and position bounds', async () => {
+      const s: Scope = { account: '333333333333', region: 'eu-west-1' };
+      const g = { ...s, logGroup: '/aws/lambda/scanned' };
+      await store.logs.append([
+        { ...g, logStream: 'b-stream', timestamp: 200, requestId: 'r2', message: 'b1' },
+        { ...g, logStream: 'a-stream', timestamp: 100, requestId: 'r1', message: 'a1' },
+        { ...g, logStream: 'a-stream', timestamp: 200, requestId: 'r1', message: 'a2' },
+        { ...g, logStream: 'a%stream', timestamp: 300, requestId: 'r3', message: 'c1' },
+        { ...g, logStream: 'b-stream', timestamp: 400, requestId: 'r2', message: 'b2 ünïcode' },
+        { ...g, logGroup: '/aws/lambda/scanned-too', logStream: 'a-stream', timestamp: 150, requestId: 'r9', message: 'other group' },
+        { ...scope, logGroup: g.logGroup, logStream: 'a-stream', timestamp: 150, requestId: 'r8', message: 'other scope' },
+      ]);
+      const messages = async (q: Partial<Parameters<typeof store.logs.scan>[0]>): Promise<string[]> =>
+        (await store.logs.scan({ ...g, limit: 100, ...q })).map((e) => e.message);
+      assert.deepEqual(await messages({}), ['a1', 'b1', 'a2', 'c1', 'b2 ünïcode']);
+      assert.deepEqual(await messages({ newestFirst: true }), ['b2 ünïcode', 'c1', 'a2', 'b1', 'a1']);
+      assert.deepEqual(await messages({ logStreams: ['a-stream', 'a%stream'] }), ['a1', 'a2', 'c1']);
+      assert.deepEqual(await messages({ logStreamPrefix: 'a-' }), ['a1', 'a2']);
+      assert.deepEqual(await messages({ logStreamPrefix: 'A-' }), []);
+      assert.deepEqual(await messages({ from: 200, until: 400 }), ['b1', 'a2', 'c1']);
+      const all = await store.logs.scan({ ...g, limit: 100 });
+      const b1 = all[1];
+      assert.ok(b1);
+      assert.deepEqual(await messages({ position: { timestamp: b1.timestamp, id: b1.id }, limit: 2 }), ['a2', 'c1']);
+      assert.deepEqual(await messages({ position: { timestamp: b1.timestamp, id: b1.id }, newestFirst: true }), ['a1']);
+      assert.deepEqual(await messages({ logGroup: '/aws/lambda/none' }), []);
+    });
+
+    test('groups and streams are listed with their time span and size', async () => {
+      const s: Scope = { account: '333333333333', region: 'eu-west-1' };
+      const groups = await store.logs.listGroups(s, { limit: 10 });
+      assert.deepEqual(groups.map((x) => x.logGroup), ['/aws/lambda/scanned', '/aws/lambda/scanned-too']);
+      assert.deepEqual(groups[0], { logGroup: '/aws/lambda/scanned', firstTimestamp: 100, lastTimestamp: 400, storedBytes: 4 * 2 + Buffer.byteLength('b2 ünïcode') });
+      assert.deepEqual((await store.logs.listGroups(s, { after: '/aws/lambda/scanned', limit: 10 })).map((x) => x.logGroup), ['/aws/lambda/scanned-too']);
+      assert.deepEqual((await store.logs.listGroups(s, { prefix: '/aws/lambda/scanned-', limit: 10 })).map((x) => x.logGroup), ['/aws/lambda/scanned-too']);
+      assert.deepEqual((await store.logs.listGroups(s, { limit: 1 })).length, 1);
+      assert.deepEqual(await store.logs.listGroups({ account: '444444444444', region: 'eu-west-1' }, { limit: 10 }), []);
+      const streams = await store.logs.listStreams({ ...s, logGroup: '/aws/lambda/scanned' });
+      assert.deepEqual(streams.map((x) => [x.logStream, x.firstTimestamp, x.lastTimestamp]), [['a%stream', 300, 300], ['a-stream', 100, 200], ['b-stream', 200, 400]]);
+      assert.deepEqual((await store.logs.listStreams({ ...s, logGroup: '/aws/lambda/scanned', prefix: 'b' })).map((x) => x.logStream), ['b-stream']);
+    });
+
     test('everything written survives closing and reopening', async () => {
       store = await fixture.reopen();
       const got = await store.functions.get({ ...scope, name: 'cas' });

@@ -2,6 +2,7 @@
 // (GetFunction's Code.Location points here). Error shape as the Lambda API's.
 import { describeRuntimes } from '../../control/functions/runtimes.js';
 import { NimbusError } from '../../errors.js';
+import type { InstancesSnapshot } from '../../runtime/scheduler.js';
 import type { BlobStore } from '../../store/ports.js';
 import type { Route, Surface } from '../http/types.js';
 import { renderLambdaError } from '../lambda/surface.js';
@@ -11,6 +12,10 @@ export interface AdminDeps {
   readonly nodeVersion: string;
   /** Readiness: false while starting or draining (503), never because of load. */
   readonly isReady: () => boolean;
+  /** Live instances per function (`account/region/name`). */
+  readonly instances: () => readonly InstancesSnapshot[];
+  /** The sandbox driver in use and its isolation level. */
+  readonly sandbox: { readonly driver: string; readonly isolation: string };
 }
 
 export function createAdminSurface(deps: AdminDeps): Surface {
@@ -22,6 +27,19 @@ export function createAdminSurface(deps: AdminDeps): Surface {
     {
       method: 'GET', path: '/nimbus/v1/runtimes', maxBodyBytes: 0,
       handle: () => Promise.resolve({ status: 200, body: { Runtimes: describeRuntimes(deps.nodeVersion) } }),
+    },
+    {
+      method: 'GET', path: '/nimbus/v1/instances', maxBodyBytes: 0,
+      handle: () => Promise.resolve({
+        status: 200,
+        body: {
+          sandbox: deps.sandbox,
+          functions: deps.instances().map((f) => {
+            const [account, region, name] = f.functionId.split('/');
+            return { account, region, name, live: f.live, idle: f.idle, starting: f.starting, waiting: f.waiting, idlePids: f.idlePids };
+          }),
+        },
+      }),
     },
     {
       method: 'GET', path: '/nimbus/v1/code/:file', maxBodyBytes: 0,

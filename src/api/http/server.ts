@@ -78,7 +78,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     } catch (err) {
       if (!(err instanceof NimbusError) || err.spec.kind === 'Service') options.onInternalError(err, requestId);
       // After an oversized body we stopped reading: close the connection rather than drain it.
-      if (err instanceof BodyTooLarge) res.shouldKeepAlive = false;
+      if (err instanceof BodyTooLarge && err.unread) res.shouldKeepAlive = false;
       send(res, surface.renderError(err, requestId), requestId);
     }
   }

@@ -67,7 +67,8 @@ export function parseBody<T extends z.ZodType>(schema: T, body: Buffer): z.outpu
   } catch (err) {
     throw new NimbusError('InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
   }
-  const result = schema.safeParse(json);
+  // reportInput: zod 4 leaves the offending value out of issues unless asked.
+  const result = schema.safeParse(json, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue?.path.join('.') || 'body';

@@ -194,7 +194,9 @@ export class FunctionService {
       : { ...version, revisionId: randomUUID(), state: version.state === 'Pending' ? 'Failed' : version.state,
           stateReason: version.state === 'Pending' ? failure : version.stateReason, stateReasonCode: version.state === 'Pending' ? 'InternalError' : version.stateReasonCode,
           lastUpdateStatus: 'Failed', lastUpdateStatusReason: failure, lastUpdateStatusReasonCode: 'InternalError' };
-    await this.#deps.store.functions.replaceLatest(settled, version.revisionId);
+    if (await this.#deps.store.functions.replaceLatest(settled, version.revisionId)) {
+      this.#deps.events.publish({ kind: 'updated', key: version });
+    }
   }
 }
 

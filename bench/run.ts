@@ -1,0 +1,218 @@
+// `npm run bench`: measures Nimbus against a bare node:http baseline in the same run on
+// this machine and writes bench/RESULTS.md. Load comes from wrk (Debian package), since a
+// Node load generator saturates before the server does. Numbers are reported as ratios to
+// the baseline; nothing here is a pass/fail test.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import yazl from 'yazl';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'nimbus.js');
+const RESPONSE = { statusCode: 200, body: 'hello bench' };
+const WRK_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const COLD_SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 30);
+
+interface WrkResult { rps: number; p50ms: number; p99ms: number; errors: number }
+
+function parseDuration(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+function wrk(url: string, connections: number, bodyFile?: string): WrkResult {
+  const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${WRK_SECONDS}s`, '--latency'];
+  if (bodyFile) args.push('-s', bodyFile);
+  const out = spawnSync('wrk', [...args, url], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
+  const text = out.stdout;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
+  const p50 = parseDuration(/50%\s+(\S+)/.exec(text)?.[1] ?? '');
+  const p99 = parseDuration(/99%\s+(\S+)/.exec(text)?.[1] ?? '');
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  return { rps, p50ms: p50, p99ms: p99, errors };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function zipOf(files: Record<string, string>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, text] of Object.entries(files)) zip.addBuffer(Buffer.from(text), name, { mtime: new Date(0) });
+  zip.end();
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+async function startNimbus(dataDir: string, extra: string[]): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(output)), 30_000);
+    child.stdout?.on('data', () => {
+      const m = /listening on (\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+  });
+  return { url, child, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const HANDLER = `exports.handler = async () => (${JSON.stringify(RESPONSE)});\n`;
+
+async function deploy(lambda: LambdaClient, name: string): Promise<void> {
+  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler', Code: { ZipFile: await zipOf({ 'index.js': HANDLER }) } }));
+  await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30, minDelay: 1 }, { FunctionName: name });
+}
+
+async function timedInvoke(lambda: LambdaClient, name: string): Promise<number> {
+  const started = performance.now();
+  const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}') }));
+  if (out.FunctionError) throw new Error(`invoke failed: ${Buffer.from(out.Payload ?? []).toString()}`);
+  return performance.now() - started;
+}
+
+/** Cold start = first invoke after a config change (a new instance) minus a warm invoke. */
+async function coldStarts(lambda: LambdaClient, name: string, samples: number, pauseMs: number): Promise<number[]> {
+  const costs: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: `sample ${i}` }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 30, minDelay: 1 }, { FunctionName: name });
+    await new Promise((r) => setTimeout(r, pauseMs)); // let the reserve pool refill
+    const cold = await timedInvoke(lambda, name);
+    const warm = await timedInvoke(lambda, name);
+    costs.push(cold - warm);
+  }
+  return costs;
+}
+
+function pssOfTree(rootPid: number): number {
+  const all = new Map<number, number[]>();
+  for (const entry of spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).stdout.trim().split('\n')) {
+    const [pid, ppid] = entry.trim().split(/\s+/).map(Number);
+    if (pid !== undefined && ppid !== undefined) all.set(ppid, [...(all.get(ppid) ?? []), pid]);
+  }
+  let total = 0;
+  const visit = (pid: number): void => {
+    const rollup = spawnSync('cat', [`/proc/${pid}/smaps_rollup`], { encoding: 'utf8' }).stdout;
+    total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    for (const child of all.get(pid) ?? []) visit(child);
+  };
+  visit(rootPid);
+  return total / 1024;
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'nimbus-bench-'));
+  const results: string[] = [];
+  const log = (line: string): void => {
+    console.log(line);
+    results.push(line);
+  };
+  const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+
+  // (a) baseline: a bare node:http server returning the same JSON, in its own process
+  // (as Nimbus is) so both get the same cores.
+  const body = JSON.stringify(RESPONSE);
+  const baselineChild = spawn(process.execPath, ['-e', `const http = require('http'); const b = ${JSON.stringify(body)};
+http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(b) }); s.end(b); }); })
+  .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const basePort = await new Promise<string>((r) => baselineChild.stdout?.once('data', (d: Buffer) => r(d.toString().trim())));
+  const baseUrl = `http://127.0.0.1:${basePort}/`;
+  const postScript = path.join(work, 'post.lua');
+  await writeFile(postScript, `wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] = "application/json"\n`);
+  const base1 = wrk(baseUrl, 1, postScript);
+  const base32 = wrk(baseUrl, 32, postScript);
+  await stop(baselineChild);
+
+  // (b) warm invoke through Nimbus.
+  const dataDir = path.join(work, 'data');
+  const nimbus = await startNimbus(dataDir, []);
+  const lambda = new LambdaClient({ endpoint: nimbus.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  await deploy(lambda, 'bench');
+  for (let i = 0; i < 50; i++) await timedInvoke(lambda, 'bench');
+  const invokeUrl = `${nimbus.url}/2015-03-31/functions/bench/invocations`;
+  const warm1 = wrk(invokeUrl, 1, postScript);
+  const warm32 = wrk(invokeUrl, 32, postScript);
+
+  // (d) idle memory per warm instance.
+  const view = (await (await fetch(`${nimbus.url}/nimbus/v1/instances`)).json()) as { sandbox: { driver: string }; functions: { name: string; idlePids: number[] }[] };
+  const pids = view.functions.find((f) => f.name === 'bench')?.idlePids ?? [];
+  const pss = pids.map(pssOfTree);
+
+  // (c) cold starts with a reserve-pool hit.
+  const coldHit = await coldStarts(lambda, 'bench', COLD_SAMPLES, 400);
+  // (e) burst: 100 concurrent calls to a cold function.
+  await deploy(lambda, 'burst');
+  const burstStart = performance.now();
+  await Promise.all(Array.from({ length: 100 }, () => timedInvoke(lambda, 'burst')));
+  const burstMs = performance.now() - burstStart;
+  lambda.destroy();
+  await stop(nimbus.child);
+
+  // (c) cold starts with an empty pool.
+  const emptyDir = path.join(work, 'empty');
+  const empty = await startNimbus(emptyDir, ['--pool-size', '0']);
+  const lambdaEmpty = new LambdaClient({ endpoint: empty.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  await deploy(lambdaEmpty, 'bench');
+  await timedInvoke(lambdaEmpty, 'bench');
+  const coldEmpty = await coldStarts(lambdaEmpty, 'bench', COLD_SAMPLES, 0);
+  // One plain node spawn, for scale.
+  const spawnCosts: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { env: {} });
+    spawnCosts.push(performance.now() - t);
+  }
+  lambdaEmpty.destroy();
+  await stop(empty.child);
+  await rm(work, { recursive: true, force: true });
+
+  const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)} %`;
+  const ms = (v: number): string => `${v.toFixed(2)} ms`;
+  log(`# Benchmark results\n\nMachine: ${machine}. Sandbox driver: ${view.sandbox.driver}. wrk ${WRK_SECONDS} s per run; ${COLD_SAMPLES} cold starts per variant.\nRun with \`npm run bench\`; every number below comes from one run of it.\n`);
+  log('## Warm invoke vs. a bare node:http server returning the same JSON\n');
+  log('| | req/s | p50 | p99 | errors | throughput vs. baseline | added p50 |');
+  log('|---|---|---|---|---|---|---|');
+  log(`| baseline, 1 connection | ${base1.rps.toFixed(0)} | ${ms(base1.p50ms)} | ${ms(base1.p99ms)} | ${base1.errors} | 100 % | – |`);
+  log(`| Nimbus Invoke, 1 connection | ${warm1.rps.toFixed(0)} | ${ms(warm1.p50ms)} | ${ms(warm1.p99ms)} | ${warm1.errors} | ${pct(warm1.rps, base1.rps)} | ${ms(warm1.p50ms - base1.p50ms)} |`);
+  log(`| baseline, 32 connections | ${base32.rps.toFixed(0)} | ${ms(base32.p50ms)} | ${ms(base32.p99ms)} | ${base32.errors} | 100 % | – |`);
+  log(`| Nimbus Invoke, 32 connections | ${warm32.rps.toFixed(0)} | ${ms(warm32.p50ms)} | ${ms(warm32.p99ms)} | ${warm32.errors} | ${pct(warm32.rps, base32.rps)} | ${ms(warm32.p50ms - base32.p50ms)} |`);
+  log('\n## Cold start (first invoke of a new instance minus a warm invoke)\n');
+  log('| | p50 | p99 |');
+  log('|---|---|---|');
+  log(`| reserve-pool hit | ${ms(percentile(coldHit, 50))} | ${ms(percentile(coldHit, 99))} |`);
+  log(`| empty pool (spawn) | ${ms(percentile(coldEmpty, 50))} | ${ms(percentile(coldEmpty, 99))} |`);
+  log(`| for scale: one \`node -e 0\` spawn | ${ms(percentile(spawnCosts, 50))} | ${ms(percentile(spawnCosts, 99))} |`);
+  log('\n## Memory and burst\n');
+  log(`- Idle warm instance, PSS of its whole process tree: median ${percentile(pss, 50).toFixed(1)} MiB over ${pss.length} instances.`);
+  log(`- Burst: 100 concurrent calls to a never-invoked function all answered in ${burstMs.toFixed(0)} ms.`);
+  await writeFile(path.join(ROOT, 'bench', 'RESULTS.md'), results.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

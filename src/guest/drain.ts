@@ -1,0 +1,108 @@
+// "Would the event loop drain?" for callback-style handlers (context.callbackWaitsForEmptyEventLoop).
+//
+// The RIC answers it with `process.on('beforeExit')`, which never fires in a runtime that
+// keeps a socket to the host open. We choose instead: track, with async_hooks, the
+// resources that keep a Node event loop alive (uv handles and requests, timers,
+// immediates) that the handler creates *during this invocation*, and call the loop
+// drained when none of them is still alive and ref'd. Resources created by the runtime
+// itself (socket writes to the host) are excluded via runtimeScope(); resources created
+// during INIT or earlier invocations do not count, so a DB connection opened at INIT does
+// not hold every callback response until the timeout (it would on AWS; there the usual
+// advice is callbackWaitsForEmptyEventLoop = false). A ref'd setInterval started in the
+// invocation does hold the response until the host's timeout, as on AWS.
+// The hook is enabled only while a non-async handler runs (async handlers resolve a
+// promise and never wait for the loop), so async handlers pay nothing for it.
+import { createHook } from 'node:async_hooks';
+
+/** async_hooks types whose live resources keep the event loop running. */
+const KEEPS_LOOP_ALIVE = new Set([
+  'Timeout', 'Immediate',
+  'TCPWRAP', 'TCPSERVERWRAP', 'TCPCONNECTWRAP', 'PIPEWRAP', 'PIPESERVERWRAP', 'PIPECONNECTWRAP',
+  'UDPWRAP', 'UDPSENDWRAP', 'TTYWRAP', 'PROCESSWRAP', 'SIGNALWRAP', 'FSEVENTWRAP', 'STATWATCHER',
+  'FSREQCALLBACK', 'FSREQPROMISE', 'FILEHANDLECLOSEREQ', 'GETADDRINFOREQWRAP', 'GETNAMEINFOREQWRAP',
+  'QUERYWRAP', 'SHUTDOWNWRAP', 'WRITEWRAP', 'WORKER', 'MESSAGEPORT',
+]);
+
+let runtimeDepth = 0;
+
+/** Runs fn with resource tracking suspended: what the runtime itself creates never blocks a drain. */
+export function runtimeScope<T>(fn: () => T): T {
+  runtimeDepth++;
+  try {
+    return fn();
+  } finally {
+    runtimeDepth--;
+  }
+}
+
+interface MaybeRef {
+  hasRef?: () => boolean;
+}
+
+/** Slow re-check for a resource that is unref()'d without being destroyed. */
+const RECHECK_MS = 50;
+
+export class DrainTracker {
+  readonly #live = new Map<number, object>();
+  #waiter: (() => void) | undefined;
+  #recheck: NodeJS.Timeout | undefined;
+  #checkQueued = false;
+  #enabled = false;
+  readonly #hook = createHook({
+    init: (asyncId, type, _trigger, resource) => {
+      if (runtimeDepth === 0 && KEEPS_LOOP_ALIVE.has(type)) this.#live.set(asyncId, resource);
+    },
+    destroy: (asyncId) => {
+      if (this.#live.delete(asyncId) && this.#waiter) this.#queueCheck();
+    },
+  });
+
+  /** Starts counting resources (call right before the handler runs). */
+  start(): void {
+    this.#live.clear();
+    this.#hook.enable();
+    this.#enabled = true;
+  }
+
+  /** Stops counting and forgets any waiter. */
+  stop(): void {
+    if (this.#enabled) this.#hook.disable();
+    this.#enabled = false;
+    this.#live.clear();
+    this.#waiter = undefined;
+    if (this.#recheck) clearInterval(this.#recheck);
+    this.#recheck = undefined;
+  }
+
+  isDrained(): boolean {
+    for (const resource of this.#live.values()) {
+      const hasRef = (resource as MaybeRef).hasRef;
+      if (typeof hasRef !== 'function' || hasRef.call(resource)) return false;
+    }
+    return true;
+  }
+
+  /** Calls done once (asynchronously) when nothing created since start() keeps the loop alive. */
+  whenDrained(done: () => void): void {
+    this.#waiter = done;
+    this.#queueCheck();
+    runtimeScope(() => {
+      this.#recheck ??= setInterval(() => this.#queueCheck(), RECHECK_MS);
+    });
+  }
+
+  #queueCheck(): void {
+    if (this.#checkQueued) return;
+    this.#checkQueued = true;
+    runtimeScope(() =>
+      setImmediate(() => {
+        this.#checkQueued = false;
+        const waiter = this.#waiter;
+        if (waiter && this.isDrained()) {
+          this.stop();
+          waiter();
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,96 @@
+// Guest runtime entry: runs inside the sandbox, started before it knows its function.
+// Lifecycle: connect (fd 3) → `ready` → wait for `init` (set env, chdir, load handler) →
+// `init-ok` | `init-error` → serve `invoke` messages one at a time.
+import { performance } from 'node:perf_hooks';
+import type { ErrorPayload, FunctionInit, HostMessage, InvokeMessage } from '../protocol/messages.js';
+import { configureLogging, patchConsole } from './console.js';
+import type { LogState } from './console.js';
+import { toErrorPayload, toFormatted, UnhandledPromiseRejection } from './errors.js';
+import { isAsyncHandler, loadHandler } from './handler.js';
+import type { Handler } from './handler.js';
+import { HostConnection } from './io.js';
+import { runInvoke } from './invoke.js';
+
+const HOST_FD = 3;
+
+interface Loaded {
+  readonly fn: FunctionInit;
+  readonly handler: Handler;
+  readonly isAsync: boolean;
+}
+
+const logState: LogState = { requestId: undefined };
+let loaded: Loaded | undefined;
+let initStarted = false;
+/** The invocation in progress, if any (uncaught errors are reported against it). */
+let current: string | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+const conn = new HostConnection(HOST_FD, (message, body) => {
+  queue = queue
+    .then(() => handle(message, body))
+    .catch((err: unknown) => fatal('Uncaught Exception', err, toErrorPayload(err), 129));
+});
+patchConsole(conn, logState);
+
+function replaceEnv(env: Readonly<Record<string, string>>): void {
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) process.env[key] = value;
+}
+
+async function init(fn: FunctionInit): Promise<void> {
+  if (initStarted) throw new Error('guest: init received twice');
+  initStarted = true;
+  const started = performance.now();
+  replaceEnv(fn.env);
+  configureLogging(process.env);
+  try {
+    process.chdir(fn.taskRoot);
+    const handler = await loadHandler(fn.taskRoot, fn.handler);
+    loaded = { fn, handler, isAsync: isAsyncHandler(handler) };
+    conn.send({ t: 'init-ok', initMs: performance.now() - started });
+  } catch (err) {
+    // The RIC lets the load error reach its uncaughtException handler, which logs it,
+    // posts /init/error and exits.
+    fatal('Uncaught Exception', err, toErrorPayload(err), 129);
+  }
+}
+
+async function invoke(msg: InvokeMessage, body: Buffer): Promise<void> {
+  if (!loaded) throw new Error('guest: invoke before a successful init');
+  current = msg.requestId;
+  logState.requestId = msg.requestId;
+  if (msg.traceId === undefined) delete process.env['_X_AMZN_TRACE_ID'];
+  else process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
+  const outcome = await runInvoke(loaded.fn, loaded.handler, loaded.isAsync, msg, body);
+  if (current !== msg.requestId) return; // already failed by an uncaught error
+  current = undefined;
+  if (outcome.ok) conn.send({ t: 'result', requestId: msg.requestId }, outcome.body);
+  else conn.send({ t: 'error', requestId: msg.requestId, error: outcome.error });
+}
+
+async function handle(message: HostMessage, body: Buffer): Promise<void> {
+  if (message.t === 'init') await init(message.function);
+  else await invoke(message, body);
+}
+
+/** Logs like the RIC, reports to the host (invoke error or init error), then exits. */
+function fatal(label: string, err: unknown, payload: ErrorPayload, exitCode: number): void {
+  console.error(label, toFormatted(err));
+  const exit = (): never => process.exit(exitCode);
+  const requestId = current;
+  current = undefined;
+  if (requestId !== undefined) conn.send({ t: 'error', requestId, error: payload, exiting: true }, undefined, exit);
+  else if (!loaded) conn.send({ t: 'init-error', error: payload }, undefined, exit);
+  else exit();
+  // If the socket never drains the host kills us anyway; do not linger.
+  setTimeout(exit, 1000).unref();
+}
+
+process.on('uncaughtException', (err) => fatal('Uncaught Exception', err, toErrorPayload(err), 129));
+process.on('unhandledRejection', (reason, promise) => {
+  const err = new UnhandledPromiseRejection((reason as { toString?: () => string } | null)?.toString?.(), promise);
+  fatal('Unhandled Promise Rejection', err, toErrorPayload(err), 128);
+});
+
+conn.send({ t: 'ready', pid: process.pid, node: process.version });

@@ -1,0 +1,184 @@
+// The messages that cross the sandbox boundary (frame headers, discriminated on `t`).
+// Payload bytes travel in the frame body, never inside the header JSON:
+//   invoke → body = event JSON bytes       result → body = response JSON bytes
+//   log    → body = the formatted line (UTF-8), so a large console.log cannot blow the header limit.
+// The host treats everything from the guest as untrusted (handler code runs in the same
+// process as the guest runtime and can write to the socket), hence parseGuestMessage.
+
+/** Lambda's maximum synchronous response payload (lambda-reference.md §2.3). */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+/** Longest log line the guest sends; CloudWatch caps an event at 256 KiB. */
+export const MAX_LOG_LINE_BYTES = 256 * 1024;
+/** Largest header the host accepts from a guest. */
+export const MAX_GUEST_HEADER_BYTES = 1024 * 1024;
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+export const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/** The error shape the Node RIC posts (`Errors.toRapidResponse`). */
+export interface ErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace: readonly string[];
+}
+
+export type InitType = 'on-demand' | 'provisioned-concurrency';
+
+export interface FunctionInit {
+  readonly name: string;
+  readonly version: string;
+  /** Handler string as configured, e.g. `index.handler` or `src/app.lambda.main`. */
+  readonly handler: string;
+  /** Code root as the guest sees it: `/var/task` inside bwrap, the slot dir otherwise. */
+  readonly taskRoot: string;
+  readonly memoryMb: number;
+  readonly timeoutSec: number;
+  readonly logGroup: string;
+  readonly logStream: string;
+  /** The complete environment of the function (already merged); the guest sets exactly this. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly initType: InitType;
+}
+
+// host → guest
+
+export interface InitMessage {
+  readonly t: 'init';
+  readonly function: FunctionInit;
+}
+
+export interface InvokeMessage {
+  readonly t: 'invoke';
+  readonly requestId: string;
+  /** Epoch ms at which the host kills the invocation. */
+  readonly deadlineMs: number;
+  readonly invokedFunctionArn: string;
+  /** Client context as JSON text (the decoded `X-Amz-Client-Context`). */
+  readonly clientContext?: string;
+  /** Cognito identity as JSON text. */
+  readonly identity?: string;
+  readonly traceId?: string;
+}
+
+export type HostMessage = InitMessage | InvokeMessage;
+
+// guest → host
+
+/** The runtime is up and waits for `init` (sent before any user code is loaded). */
+export interface ReadyMessage {
+  readonly t: 'ready';
+  /** The guest's pid in its own pid namespace. */
+  readonly pid: number;
+  readonly node: string;
+}
+
+export interface InitOkMessage {
+  readonly t: 'init-ok';
+  readonly initMs: number;
+}
+
+export interface InitErrorMessage {
+  readonly t: 'init-error';
+  readonly error: ErrorPayload;
+}
+
+/** One formatted Lambda log line; the text is the frame body. */
+export interface LogMessage {
+  readonly t: 'log';
+  /** null during INIT (the line itself then says `undefined`, as in the RIC). */
+  readonly requestId: string | null;
+  readonly level: LogLevel;
+}
+
+/** Success; the frame body is the response JSON. */
+export interface ResultMessage {
+  readonly t: 'result';
+  readonly requestId: string;
+}
+
+export interface ErrorMessage {
+  readonly t: 'error';
+  readonly requestId: string;
+  readonly error: ErrorPayload;
+  /** The runtime exits right after this (uncaught exception / unhandled rejection): do not reuse it. */
+  readonly exiting?: boolean;
+}
+
+export type GuestMessage = ReadyMessage | InitOkMessage | InitErrorMessage | LogMessage | ResultMessage | ErrorMessage;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+function finite(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function parseErrorPayload(v: unknown): ErrorPayload | undefined {
+  if (!isObj(v)) return undefined;
+  const trace = v['trace'] === undefined ? [] : v['trace'];
+  if (!Array.isArray(trace) || !trace.every(str)) return undefined;
+  const errorType = v['errorType'];
+  const errorMessage = v['errorMessage'];
+  if (!str(errorType) || !str(errorMessage)) return undefined;
+  return { errorType, errorMessage, trace };
+}
+
+/** Validates a header that came from a guest; undefined means a protocol violation. */
+export function parseGuestMessage(header: unknown): GuestMessage | undefined {
+  if (!isObj(header)) return undefined;
+  switch (header['t']) {
+    case 'ready': {
+      const pid = header['pid'];
+      const node = header['node'];
+      return finite(pid) && str(node) ? { t: 'ready', pid, node } : undefined;
+    }
+    case 'init-ok': {
+      const initMs = header['initMs'];
+      return finite(initMs) ? { t: 'init-ok', initMs } : undefined;
+    }
+    case 'init-error': {
+      const error = parseErrorPayload(header['error']);
+      return error ? { t: 'init-error', error } : undefined;
+    }
+    case 'log': {
+      const requestId = header['requestId'];
+      const level = header['level'];
+      if (!(requestId === null || str(requestId))) return undefined;
+      return LOG_LEVELS.includes(level as LogLevel) ? { t: 'log', requestId, level: level as LogLevel } : undefined;
+    }
+    case 'result': {
+      const requestId = header['requestId'];
+      return str(requestId) ? { t: 'result', requestId } : undefined;
+    }
+    case 'error': {
+      const requestId = header['requestId'];
+      const error = parseErrorPayload(header['error']);
+      if (!str(requestId) || !error) return undefined;
+      return header['exiting'] === true ? { t: 'error', requestId, error, exiting: true } : { t: 'error', requestId, error };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Validates a header from the host (the guest trusts the host; this guards against version skew). */
+export function parseHostMessage(header: unknown): HostMessage | undefined {
+  if (!isObj(header)) return undefined;
+  if (header['t'] === 'init') {
+    const fn = header['function'];
+    if (!isObj(fn) || !str(fn['handler']) || !str(fn['taskRoot']) || !isObj(fn['env'])) return undefined;
+    return header as unknown as InitMessage;
+  }
+  if (header['t'] === 'invoke') {
+    if (!str(header['requestId']) || !finite(header['deadlineMs']) || !str(header['invokedFunctionArn'])) return undefined;
+    return header as unknown as InvokeMessage;
+  }
+  return undefined;
+}

@@ -1,0 +1,283 @@
+// An execution environment: one Sandbox bound to one function version for life, serving
+// one request at a time (lambda-reference §4.4). The host enforces every limit from the
+// outside: the INIT limit (10 s), the function timeout (kill → Sandbox.Timedout), process
+// exit (Runtime.ExitError), OOM (Runtime.OutOfMemory) and the 6 MB response limit.
+// After a timeout, exit or OOM the instance is dead and the scheduler replaces it.
+import { performance } from 'node:perf_hooks';
+import { MAX_RESPONSE_BYTES } from '../protocol/index.js';
+import type { ErrorPayload, GuestMessage } from '../protocol/index.js';
+import type { ExecutionInstance, FunctionSpec, InstanceOutcome, InvocationInput, InvocationResult, LogLine } from './execution-types.js';
+import { functionEnvironment } from './function-environment.js';
+import type { FrameBody, Sandbox, SandboxExit } from './sandbox/index.js';
+
+/** Lambda's on-demand INIT limit. */
+export const INIT_TIMEOUT_MS = 10_000;
+/** Lines kept per invocation; a log storm beyond this is cut (the platform must not run out of memory). */
+const MAX_LINES = 10_000;
+const MAX_LINE_BYTES_TOTAL = 16 * 1024 * 1024;
+const MIB = 1024 * 1024;
+
+/** State union: initializing → idle ⇄ busy → dead (dead is final). */
+export type InstanceState = 'initializing' | 'idle' | 'busy' | 'dead';
+
+export interface InstanceOptions {
+  readonly sandbox: Sandbox;
+  readonly spec: FunctionSpec;
+  /** 32 hex, the environment id in the log stream name; default the sandbox id. */
+  readonly instanceId?: string;
+  readonly initType?: 'on-demand' | 'provisioned-concurrency';
+  /** AWS_ENDPOINT_URL for the SDK inside the function, when platform access is set up. */
+  readonly awsEndpoint?: string;
+  readonly initTimeoutMs?: number;
+  /** Epoch ms (injectable for tests). */
+  readonly now?: () => number;
+}
+
+type Failure = { readonly error: ErrorPayload; readonly cause: Extract<InvocationResult, { kind: 'error' }>['cause'] };
+
+/** What a pending INIT or INVOKE is waiting for. */
+type Waiter = (event: { kind: 'message'; message: GuestMessage; frame: FrameBody } | { kind: 'exit'; exit: SandboxExit } | { kind: 'timeout' }) => void;
+
+/** Go's names for signals, as RAPID prints them in "Runtime exited with error: signal: …". */
+const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: 'killed', SIGABRT: 'aborted', SIGSEGV: 'segmentation fault', SIGTERM: 'terminated', SIGBUS: 'bus error',
+  SIGILL: 'illegal instruction', SIGFPE: 'floating point exception', SIGXCPU: 'CPU time limit exceeded', SIGHUP: 'hangup', SIGINT: 'interrupt',
+};
+
+export function logStreamName(date: Date, version: string, instanceId: string): string {
+  const ymd = date.toISOString().slice(0, 10).replaceAll('-', '/');
+  return `${ymd}/[${version}]${instanceId}`;
+}
+
+/** The error a dead runtime yields (lambda-reference §2.3, §7.3). */
+export function exitFailure(requestId: string, exit: SandboxExit, timeoutSec: number): Failure {
+  const prefix = `RequestId: ${requestId} Error:`;
+  if (exit.killedBy === 'timeout') {
+    return { cause: 'timeout', error: { errorType: 'Sandbox.Timedout', errorMessage: `${prefix} Task timed out after ${timeoutSec.toFixed(2)} seconds`, trace: [] } };
+  }
+  if (exit.oomKilled) {
+    return { cause: 'out-of-memory', error: { errorType: 'Runtime.OutOfMemory', errorMessage: `${prefix} Runtime exited with error: signal: killed`, trace: [] } };
+  }
+  let reason: string;
+  if (exit.signal !== null) reason = `Runtime exited with error: signal: ${SIGNAL_TEXT[exit.signal] ?? exit.signal}`;
+  else if (exit.code !== null && exit.code !== 0) reason = `Runtime exited with error: exit status ${exit.code}`;
+  else reason = 'Runtime exited without providing a reason';
+  return { cause: 'exit', error: { errorType: 'Runtime.ExitError', errorMessage: `${prefix} ${reason}`, trace: [] } };
+}
+
+export class SandboxInstance implements ExecutionInstance {
+  readonly id: string;
+  readonly logStream: string;
+  readonly memoryMb: number;
+
+  readonly #sandbox: Sandbox;
+  readonly #spec: FunctionSpec;
+  readonly #now: () => number;
+  #state: InstanceState = 'initializing';
+  #waiter: Waiter | undefined;
+  /** Lines not yet handed out (INIT output, output between invocations, the current invocation's). */
+  #lines: LogLine[] = [];
+  #lineBytes = 0;
+  #linesCut = false;
+  #initDurationMs: number | undefined;
+  /** INIT failed: the first invoke reports this (request id filled in then). */
+  #initFailure: ((requestId: string) => Failure) | undefined;
+  #exit: SandboxExit | undefined;
+
+  private constructor(options: InstanceOptions) {
+    this.#sandbox = options.sandbox;
+    this.#spec = options.spec;
+    this.#now = options.now ?? Date.now;
+    this.id = options.instanceId ?? options.sandbox.id;
+    this.memoryMb = options.spec.memoryMb;
+    this.logStream = logStreamName(new Date(this.#now()), options.spec.version, this.id);
+    this.#sandbox.onMessage((message, frame) => this.#onMessage(message, frame));
+    this.#sandbox.onOutput((line) => this.#addLine(line.timestamp, line.text));
+    void this.#sandbox.exited.then((exit) => {
+      this.#exit = exit;
+      if (this.#state !== 'busy') this.#state = 'dead';
+      this.#waiter?.({ kind: 'exit', exit });
+    });
+  }
+
+  /**
+   * Binds an idle sandbox to the function and runs INIT. Resolves when INIT is over, also
+   * when it failed (the first invoke then reports the failure); rejects only when the
+   * sandbox could not be assigned (a platform problem).
+   */
+  static async create(options: InstanceOptions): Promise<SandboxInstance> {
+    const instance = new SandboxInstance(options);
+    await instance.#init(options);
+    return instance;
+  }
+
+  get state(): InstanceState {
+    return this.#state;
+  }
+
+  get pid(): number | undefined {
+    return this.#sandbox.pid;
+  }
+
+  get alive(): boolean {
+    return this.#state !== 'dead';
+  }
+
+  async invoke(input: InvocationInput): Promise<InstanceOutcome> {
+    if (this.#state === 'busy') throw new Error(`instance ${this.id} is busy (one request at a time)`);
+    const startedAt = this.#now();
+    const t0 = performance.now();
+    const initDurationMs = this.#initDurationMs;
+    this.#initDurationMs = undefined;
+    const outcome = (result: InvocationResult): InstanceOutcome => ({
+      result,
+      lines: this.#takeLines(),
+      startedAt,
+      durationMs: performance.now() - t0,
+      initDurationMs,
+      maxMemoryUsedMb: Math.ceil((this.#sandbox.peakMemoryBytes() ?? 0) / MIB),
+    });
+
+    const initFailure = this.#initFailure;
+    if (initFailure) {
+      this.#initFailure = undefined;
+      this.#state = 'dead';
+      await this.#sandbox.dispose();
+      return outcome({ kind: 'error', ...initFailure(input.requestId) });
+    }
+    if (this.#state === 'dead' || this.#exit) {
+      this.#state = 'dead';
+      return outcome({ kind: 'error', ...exitFailure(input.requestId, this.#exit ?? { code: null, signal: null, oomKilled: false, killedBy: null }, this.#spec.timeoutSec) });
+    }
+
+    this.#state = 'busy';
+    const deadlineMs = startedAt + this.#spec.timeoutSec * 1000;
+    let exiting = false;
+    const result = await new Promise<InvocationResult>((resolve) => {
+      const timer = setTimeout(() => this.#waiter?.({ kind: 'timeout' }), Math.max(0, deadlineMs - this.#now()));
+      const finish = (r: InvocationResult): void => {
+        clearTimeout(timer);
+        this.#waiter = undefined;
+        resolve(r);
+      };
+      this.#waiter = (event) => {
+        if (event.kind === 'timeout') {
+          // The exit that follows (killedBy 'timeout') completes the invocation.
+          this.#sandbox.kill('timeout');
+        } else if (event.kind === 'exit') {
+          finish({ kind: 'error', ...exitFailure(input.requestId, event.exit, this.#spec.timeoutSec) });
+        } else if (event.message.t === 'result' && event.message.requestId === input.requestId) {
+          const { frame } = event;
+          if (frame.bodyTruncated || frame.bodyLength > MAX_RESPONSE_BYTES) {
+            finish({
+              kind: 'error',
+              cause: 'response-too-large',
+              error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, trace: [] },
+            });
+          } else {
+            finish({ kind: 'success', payload: Buffer.from(frame.body) });
+          }
+        } else if (event.message.t === 'error' && event.message.requestId === input.requestId) {
+          // An uncaught exception / unhandled rejection: the runtime exits after reporting it.
+          exiting = event.message.exiting === true;
+          finish({ kind: 'error', cause: 'handler', error: event.message.error });
+        }
+      };
+      this.#sandbox.send(
+        {
+          t: 'invoke', requestId: input.requestId, deadlineMs, invokedFunctionArn: input.invokedFunctionArn,
+          ...(input.clientContext !== undefined ? { clientContext: input.clientContext } : {}),
+          ...(input.traceId !== undefined ? { traceId: input.traceId } : {}),
+        },
+        input.payload,
+      );
+    });
+    if (exiting) this.#sandbox.kill('requested');
+    if (exiting || this.#exit) {
+      await this.#sandbox.exited; // its last output lines belong to this invocation
+      this.#state = 'dead';
+    } else {
+      this.#state = 'idle';
+    }
+    return outcome(result);
+  }
+
+  async dispose(): Promise<void> {
+    this.#state = 'dead';
+    await this.#sandbox.dispose();
+  }
+
+  async #init(options: InstanceOptions): Promise<void> {
+    const sandbox = this.#sandbox;
+    const spec = this.#spec;
+    const t0 = performance.now();
+    await sandbox.assign({ codeDir: spec.codeDir, memoryMb: spec.memoryMb, tmpMb: spec.ephemeralStorageMb, instanceId: this.id });
+    const env = functionEnvironment(spec, {
+      logStream: this.logStream, initType: options.initType ?? 'on-demand', taskRoot: sandbox.taskRoot, awsEndpoint: options.awsEndpoint,
+    });
+    if (sandbox.tmpDir !== '/tmp') env['TMPDIR'] = sandbox.tmpDir;
+    const limitMs = options.initTimeoutMs ?? INIT_TIMEOUT_MS;
+    const failure = await new Promise<((requestId: string) => Failure) | undefined>((resolve) => {
+      const timer = setTimeout(() => this.#waiter?.({ kind: 'timeout' }), limitMs);
+      const finish = (f: ((requestId: string) => Failure) | undefined): void => {
+        clearTimeout(timer);
+        this.#waiter = undefined;
+        resolve(f);
+      };
+      this.#waiter = (event) => {
+        if (event.kind === 'timeout') {
+          sandbox.kill('init-timeout');
+          finish((id) => ({
+            cause: 'init',
+            error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${id} Error: Task timed out after ${(limitMs / 1000).toFixed(2)} seconds`, trace: [] },
+          }));
+        } else if (event.kind === 'exit') {
+          finish((id) => {
+            const f = exitFailure(id, event.exit, spec.timeoutSec);
+            return f.cause === 'out-of-memory' ? f : { ...f, cause: 'init' };
+          });
+        } else if (event.message.t === 'init-ok') {
+          finish(undefined);
+        } else if (event.message.t === 'init-error') {
+          const { error } = event.message;
+          finish(() => ({ cause: 'init', error }));
+        }
+      };
+      sandbox.send({
+        t: 'init',
+        function: {
+          name: spec.name, version: spec.version, handler: spec.handler, taskRoot: sandbox.taskRoot, memoryMb: spec.memoryMb,
+          timeoutSec: spec.timeoutSec, logGroup: spec.logGroup, logStream: this.logStream, env, initType: options.initType ?? 'on-demand',
+        },
+      });
+    });
+    this.#initDurationMs = performance.now() - t0;
+    this.#initFailure = failure;
+    if (!failure && !this.#exit) this.#state = 'idle';
+  }
+
+  #onMessage(message: GuestMessage, frame: FrameBody): void {
+    if (message.t === 'log') this.#addLine(this.#now(), frame.body.toString('utf8'));
+    else this.#waiter?.({ kind: 'message', message, frame });
+  }
+
+  #addLine(timestamp: number, text: string): void {
+    if (this.#lines.length >= MAX_LINES || this.#lineBytes + text.length > MAX_LINE_BYTES_TOTAL) {
+      if (!this.#linesCut) {
+        this.#linesCut = true;
+        this.#lines.push({ timestamp, text: `[nimbus] log output of this invocation cut after ${this.#lines.length} lines` });
+      }
+      return;
+    }
+    this.#lineBytes += text.length;
+    this.#lines.push({ timestamp, text });
+  }
+
+  #takeLines(): LogLine[] {
+    const lines = this.#lines;
+    this.#lines = [];
+    this.#lineBytes = 0;
+    this.#linesCut = false;
+    return lines;
+  }
+}

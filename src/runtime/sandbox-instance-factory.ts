@@ -1,0 +1,50 @@
+// Makes instances: claims a pre-started runtime from the reserve pool, or spawns one when
+// the pool is empty. Spawns beyond the pool are capped at a few at a time, so a burst of
+// cold calls cannot fork a hundred runtimes onto two cores at once; the scheduler serves
+// waiting calls from whichever instance is ready first.
+import type { ExecutionInstance, FunctionSpec, InstanceFactory } from './execution-types.js';
+import { SandboxInstance } from './instance.js';
+import type { ReservePool } from './reserve-pool.js';
+import type { Sandbox, SandboxDriver } from './sandbox/index.js';
+
+export interface SandboxInstanceFactoryOptions {
+  readonly driver: SandboxDriver;
+  readonly pool: ReservePool | undefined;
+  readonly maxParallelSpawns: number;
+}
+
+export class SandboxInstanceFactory implements InstanceFactory {
+  readonly #options: SandboxInstanceFactoryOptions;
+  #spawning = 0;
+  readonly #spawnQueue: (() => void)[] = [];
+
+  constructor(options: SandboxInstanceFactoryOptions) {
+    this.#options = options;
+  }
+
+  async create(spec: FunctionSpec): Promise<ExecutionInstance> {
+    const sandbox = this.#options.pool?.claim(spec.ephemeralStorageMb) ?? (await this.#spawn(spec.ephemeralStorageMb));
+    try {
+      return await SandboxInstance.create({ sandbox, spec });
+    } catch (err) {
+      await sandbox.dispose();
+      throw err;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.#options.pool?.dispose();
+    await this.#options.driver.dispose();
+  }
+
+  async #spawn(tmpMb: number): Promise<Sandbox> {
+    if (this.#spawning >= this.#options.maxParallelSpawns) await new Promise<void>((resolve) => this.#spawnQueue.push(resolve));
+    this.#spawning++;
+    try {
+      return await this.#options.driver.start({ tmpMb });
+    } finally {
+      this.#spawning--;
+      this.#spawnQueue.shift()?.();
+    }
+  }
+}

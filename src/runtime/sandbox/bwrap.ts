@@ -1,0 +1,112 @@
+// The bubblewrap driver: the guest runs in fresh user/pid/net/mount/ipc/uts/cgroup
+// namespaces with read-only /usr, its code slot read-only at /var/task, the guest runtime
+// at /var/runtime, the platform's node_modules (AWS SDK v3) at /node_modules, a private
+// size-capped tmpfs at /tmp, no network, no capabilities, and an unprivileged uid
+// (flags from sandbox-notes §2). When the platform is root, bwrap itself is started as
+// that uid via setpriv, so the sandbox is not host uid 0 even inside its user namespace.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DriverCore } from './driver-core.js';
+import type { DriverOptions } from './driver-core.js';
+import { limitDataFallback, prlimitAvailable, wrapCommand } from './launch.js';
+import type { LaunchCommand } from './launch.js';
+import type { RuntimeFiles } from './paths.js';
+import type { Sandbox, SandboxDriver, SandboxStartOptions } from './types.js';
+
+export const BWRAP = '/usr/bin/bwrap';
+const MIB = 1024 * 1024;
+/** uid/gid the guest sees inside its user namespace when the platform is not root. */
+const INNER_ID = 993;
+
+/** The filesystem every sandbox sees: /usr and the usual merged-/usr symlinks. */
+export function baseMounts(): string[] {
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const [link, target] of [['/bin', 'usr/bin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64'], ['/sbin', 'usr/sbin']] as const) {
+    args.push('--symlink', target, link);
+  }
+  return args;
+}
+
+export interface BwrapCommandInput {
+  readonly slotDir: string;
+  readonly tmpMb: number;
+  readonly runtime: RuntimeFiles;
+  readonly innerId: number;
+}
+
+export function bwrapCommand(input: BwrapCommandInput): LaunchCommand {
+  const nodeBin = process.execPath;
+  const args = [
+    '--unshare-all', '--die-with-parent', '--new-session', '--clearenv',
+    ...baseMounts(),
+  ];
+  // A node outside /usr (nvm, /opt/node) needs its install prefix too.
+  if (!nodeBin.startsWith('/usr/')) {
+    const prefix = path.dirname(path.dirname(nodeBin));
+    args.push('--ro-bind', prefix, prefix);
+  }
+  if (fs.existsSync('/etc/ssl')) args.push('--ro-bind', '/etc/ssl', '/etc/ssl');
+  args.push(
+    '--proc', '/proc', '--dev', '/dev',
+    '--size', String(input.tmpMb * MIB), '--tmpfs', '/tmp',
+    '--ro-bind', input.slotDir, '/var/task',
+    '--ro-bind', input.runtime.guestDir, '/var/runtime/guest',
+    '--ro-bind', input.runtime.protocolDir, '/var/runtime/protocol',
+    '--ro-bind', input.runtime.packageJson, '/var/runtime/package.json',
+  );
+  // Binding node_modules at / puts it on both the CJS and the ESM walk-up from /var/task,
+  // after the function's own /var/task/node_modules.
+  if (input.runtime.sdkNodeModules !== undefined) args.push('--ro-bind', input.runtime.sdkNodeModules, '/node_modules');
+  args.push(
+    '--chdir', '/var/task', '--hostname', 'sandbox',
+    '--uid', String(input.innerId), '--gid', String(input.innerId),
+    '--cap-drop', 'ALL',
+    '--setenv', 'PATH', '/usr/bin:/bin', '--setenv', 'HOME', '/tmp',
+    '--', nodeBin, '/var/runtime/guest/main.js',
+  );
+  return { command: BWRAP, args };
+}
+
+export class BwrapDriver implements SandboxDriver {
+  readonly name = 'bwrap' as const;
+  readonly isolation = 'namespaces' as const;
+  readonly #core: DriverCore;
+
+  private constructor(core: DriverCore) {
+    this.#core = core;
+  }
+
+  static async create(options: DriverOptions): Promise<BwrapDriver> {
+    return new BwrapDriver(await DriverCore.create(options));
+  }
+
+  get memoryCgroups(): boolean {
+    return this.#core.cgroups !== undefined;
+  }
+
+  async start(options?: SandboxStartOptions): Promise<Sandbox> {
+    const core = this.#core;
+    const prep = await core.prepare(options);
+    const inner = bwrapCommand({ slotDir: prep.slotDir, tmpMb: prep.tmpMb, runtime: core.runtime, innerId: core.dropTo?.uid ?? INNER_ID });
+    return core.launch({
+      id: prep.id,
+      driver: 'bwrap',
+      launch: wrapCommand(inner, { procsFiles: prep.cgroup?.procsFiles ?? [], dropTo: core.dropTo, noNewPrivs: false }),
+      env: { PATH: '/usr/bin:/bin' },
+      taskRoot: '/var/task',
+      tmpDir: '/tmp',
+      tmpMb: prep.tmpMb,
+      slotDir: prep.slotDir,
+      ownedDirs: [prep.slotDir],
+      cgroup: prep.cgroup,
+      othersMustRead: core.dropTo !== undefined,
+      guestIsOutermost: false,
+      limitWithoutCgroup: prlimitAvailable() ? limitDataFallback : undefined,
+      readyTimeoutMs: core.readyTimeoutMs,
+    });
+  }
+
+  dispose(): Promise<void> {
+    return this.#core.dispose();
+  }
+}
