@@ -42,6 +42,6 @@ export default tseslint.config(
     ignores: ['src/api/**', 'src/cli/**', 'src/main.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/api/*', '**/cli/*'], message: 'Domain modules never import api/ or cli/.' }] }] },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
-  { files: ['**/*.js'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
 );

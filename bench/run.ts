@@ -157,6 +157,19 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   const warm1 = wrk(invokeUrl, 1, postScript);
   const warm32 = wrk(invokeUrl, 32, postScript);
 
+  // Async: events/s accepted (202, durable) and completed, against the same no-op function.
+  const eventScript = path.join(work, 'event.lua');
+  await writeFile(eventScript, `wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-Amz-Invocation-Type"] = "Event"\n`);
+  await deploy(lambda, 'bench-async');
+  await timedInvoke(lambda, 'bench-async');
+  const asyncStart = performance.now();
+  const accepted = wrk(`${nimbus.url}/2015-03-31/functions/bench-async/invocations`, 32, eventScript);
+  const acceptedTotal = Math.round(accepted.rps * WRK_SECONDS);
+  const pending = async (status: string): Promise<number> =>
+    ((await (await fetch(`${nimbus.url}/nimbus/v1/events?function=bench-async&status=${status}&limit=1`)).json()) as { Events: unknown[] }).Events.length;
+  while ((await pending('queued')) + (await pending('leased')) > 0) await new Promise((r) => setTimeout(r, 100));
+  const asyncSeconds = (performance.now() - asyncStart) / 1000;
+
   // (d) idle memory per warm instance.
   const view = (await (await fetch(`${nimbus.url}/nimbus/v1/instances`)).json()) as { sandbox: { driver: string }; functions: { name: string; idlePids: number[] }[] };
   const pids = view.functions.find((f) => f.name === 'bench')?.idlePids ?? [];
@@ -200,6 +213,8 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   log(`| Nimbus Invoke, 1 connection | ${warm1.rps.toFixed(0)} | ${ms(warm1.p50ms)} | ${ms(warm1.p99ms)} | ${warm1.errors} | ${pct(warm1.rps, base1.rps)} | ${ms(warm1.p50ms - base1.p50ms)} |`);
   log(`| baseline, 32 connections | ${base32.rps.toFixed(0)} | ${ms(base32.p50ms)} | ${ms(base32.p99ms)} | ${base32.errors} | 100 % | – |`);
   log(`| Nimbus Invoke, 32 connections | ${warm32.rps.toFixed(0)} | ${ms(warm32.p50ms)} | ${ms(warm32.p99ms)} | ${warm32.errors} | ${pct(warm32.rps, base32.rps)} | ${ms(warm32.p50ms - base32.p50ms)} |`);
+  log(`| Nimbus Invoke Event (async), 32 connections: accepted | ${accepted.rps.toFixed(0)} | ${ms(accepted.p50ms)} | ${ms(accepted.p99ms)} | ${accepted.errors} | ${pct(accepted.rps, base32.rps)} | – |`);
+  log(`\nAsync: ${acceptedTotal} events accepted in ${WRK_SECONDS} s (${pct(accepted.rps, warm32.rps)} of sync Invoke throughput); all completed ${asyncSeconds.toFixed(1)} s after the first was sent, ${(acceptedTotal / asyncSeconds).toFixed(0)} events/s end to end (${pct(acceptedTotal / asyncSeconds, warm32.rps)} of sync throughput).`);
   log('\n## Cold start (first invoke of a new instance minus a warm invoke)\n');
   log('| | p50 | p99 |');
   log('|---|---|---|');

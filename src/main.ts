@@ -1,13 +1,15 @@
 // The composition root: builds every part from the config and wires them together.
 // No logic lives here; each part takes its I/O as parameters.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdminSurface } from './api/admin/surface.js';
-import { createApiServer } from './api/http/server.js';
+import { createApiServer, listenOnUnixSocket, localUrl, type SocketListener } from './api/http/server.js';
 import { accountRoutes } from './api/lambda/account-routes.js';
 import { concurrencyRoutes } from './api/lambda/concurrency-routes.js';
+import { eventInvokeConfigRoutes } from './api/lambda/event-invoke-config-routes.js';
 import { invokeRoutes } from './api/lambda/invoke-routes.js';
 import { functionRoutes } from './api/lambda/function-routes.js';
 import { createLambdaSurface } from './api/lambda/surface.js';
@@ -20,6 +22,10 @@ import { createFunctionEvents } from './control/functions/function-events.js';
 import { FunctionService } from './control/functions/function-service.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
 import { createSqliteStore } from './store/sqlite/index.js';
+import { EventInvokeConfigService } from './control/functions/event-invoke-config-service.js';
+import { AsyncInvoker } from './invoke/async/async-invoker.js';
+import { AsyncDispatcher } from './invoke/async/dispatcher.js';
+import { retryPolicyWithDelays } from './invoke/async/retry-policy.js';
 import { FunctionResolver } from './invoke/function-resolver.js';
 import { createInvocationEvents } from './invoke/invocation-events.js';
 import { InvokeService } from './invoke/invoke-service.js';
@@ -71,7 +77,11 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
 
   const sandboxDirs = await prepareSandboxDirs(config.dataDir);
   for (const note of sandboxDirs.notes) logger.info(note);
-  const driver = await detectSandboxDriver(config.sandbox, { workDir: sandboxDirs.workDir, runtime: sandboxDirs.runtime });
+  let platformUrl: string | undefined; // known once the server listens (start())
+  let platformSocket: SocketListener | undefined;
+  const driver = await detectSandboxDriver(config.sandbox, {
+    workDir: sandboxDirs.workDir, runtime: sandboxDirs.runtime, platform: { socket: sandboxDirs.platformSocket, url: () => platformUrl },
+  });
   logger.info(driver.isolation === 'namespaces'
     ? `sandbox: ${driver.name} (namespaces${driver.memoryCgroups ? ', memory cgroups' : ''})`
     : `sandbox: ${driver.name} — trusted code only (no namespace isolation on this machine)`);
@@ -89,10 +99,18 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const invocations = createInvocationEvents();
   const logWriter = startLogWriter({ logs: store.logs, invocations, clock, retentionDays: config.logRetentionDays, onError: (err) => logger.error('log write failed', err) });
   const invoker = new InvokeService({ resolver, scheduler, invocations, clock });
+  const dispatcher = new AsyncDispatcher({
+    queue: store.events, configs: store.eventInvokeConfigs, resolver, invoker, clock,
+    policy: retryPolicyWithDelays(config.asyncRetryDelaysSeconds), nodeId: `node-${randomUUID()}`,
+    concurrency: config.asyncConcurrency, flushLogs: () => logWriter.flush(), onError: (err) => logger.error('async delivery', err),
+  });
+  const asyncInvoker = new AsyncInvoker(store.events, functions, clock, () => dispatcher.wake());
+  const eventInvokeConfigs = new EventInvokeConfigService(store.eventInvokeConfigs, functions, clock);
 
   let state: PlatformState = 'created';
   const lambda = createLambdaSurface([
-    ...invokeRoutes(invoker),
+    ...invokeRoutes(invoker, asyncInvoker),
+    ...eventInvokeConfigRoutes(eventInvokeConfigs),
     ...functionRoutes(functions),
     ...tagRoutes(functions),
     ...accountRoutes(functions, { concurrentExecutions: config.accountConcurrency }),
@@ -100,7 +118,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   ]);
   const admin = createAdminSurface({
     blobs, nodeVersion: process.version, isReady: () => state === 'serving',
-    instances: () => scheduler.snapshot(), sandbox: { driver: driver.name, isolation: driver.isolation },
+    instances: () => scheduler.snapshot(), sandbox: { driver: driver.name, isolation: driver.isolation }, events: store.events,
   });
   const server = createApiServer({
     surfaces: [lambda, admin, createLogsSurface({ logs: store.logs })],
@@ -118,6 +136,9 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
       });
+      platformSocket = await listenOnUnixSocket(server, sandboxDirs.platformSocket);
+      platformUrl = localUrl(server);
+      await dispatcher.start();
       state = 'serving';
       const { port } = server.address() as AddressInfo;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -130,9 +151,11 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await dispatcher.dispose();
         resolver.dispose();
         await scheduler.dispose();
         await factory.dispose();
+        await platformSocket?.close(); // after the sandboxes: their keep-alive connections are gone
         await logWriter.dispose();
         await store.close();
         state = 'stopped';

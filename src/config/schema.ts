@@ -32,6 +32,16 @@ export const configSchema = z.strictObject({
   memoryBudgetMb: z.coerce.number().int().min(-1).default(-1),
   /** Account-wide concurrent executions. */
   accountConcurrency: positiveInt.max(100000).default(1000),
+  /**
+   * Seconds before the 2nd and 3rd attempt of an async event after a function error
+   * (Lambda: about 1 and 2 minutes). Comma-separated; tests and dev loops shorten them.
+   */
+  asyncRetryDelaysSeconds: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'must be comma-separated seconds, e.g. 60,120')
+    .default('60,120'),
+  /** Async events delivered at once by this node. */
+  asyncConcurrency: positiveInt.max(10000).default(64),
   /** Days a function's logs are kept. */
   logRetentionDays: nonNegativeInt.max(3650).default(14),
 });

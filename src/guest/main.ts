@@ -1,17 +1,26 @@
 // Guest runtime entry: runs inside the sandbox, started before it knows its function.
-// Lifecycle: connect (fd 3) → `ready` → wait for `init` (set env, chdir, load handler) →
-// `init-ok` | `init-error` → serve `invoke` messages one at a time.
+// Lifecycle: connect (fd 3) → `ready` (→ platform forwarder listening) → wait for `init`
+// (set env, chdir, load handler) → `init-ok` | `init-error` → serve `invoke` messages one
+// at a time.
 import { performance } from 'node:perf_hooks';
 import type { ErrorPayload, FunctionInit, HostMessage, InvokeMessage } from '../protocol/messages.js';
 import { configureLogging, patchConsole } from './console.js';
 import type { LogState } from './console.js';
+import { runtimeScope } from './drain.js';
 import { toErrorPayload, toFormatted, UnhandledPromiseRejection } from './errors.js';
 import { isAsyncHandler, loadHandler } from './handler.js';
 import type { Handler } from './handler.js';
 import { HostConnection } from './io.js';
 import { runInvoke } from './invoke.js';
+import { startPlatformForwarder, takePlatformForward } from './platform-forwarder.js';
 
 const HOST_FD = 3;
+const platformForward = takePlatformForward(process.env);
+// Node creates process.stdout/stderr on first use; created inside a callback handler's
+// invocation (any Readable.pipe() touches process.stdout, e.g. the AWS SDK reading a
+// response) their idle, ref'd pipe handles would count as the handler's work in drain.ts
+// and hold its response until the timeout. They belong to the runtime: create them now.
+runtimeScope(() => [process.stdout, process.stderr]);
 
 interface Loaded {
   readonly fn: FunctionInit;
@@ -94,3 +103,7 @@ process.on('unhandledRejection', (reason, promise) => {
 });
 
 conn.send({ t: 'ready', pid: process.pid, node: process.version });
+// After `ready`, so its few ms overlap the host's assign() instead of delaying a spawn. It
+// binds within this tick and the next (listen's lookup of an IP literal is a nextTick),
+// before any message from the host is read: no handler can run before it listens.
+if (platformForward) startPlatformForwarder(platformForward);

@@ -8,6 +8,8 @@ export interface EnvironmentContext {
   readonly initType: 'on-demand' | 'provisioned-concurrency';
   /** Where code lives as the guest sees it (`/var/task` inside bwrap). */
   readonly taskRoot: string;
+  /** The sandbox's writable temp dir as the guest sees it (`/tmp` inside bwrap); HOME. */
+  readonly tmpDir?: string | undefined;
   /** Endpoint for the AWS SDK inside the sandbox, when platform access is available. */
   readonly awsEndpoint?: string | undefined;
 }
@@ -16,6 +18,14 @@ export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext)
   const env: Record<string, string> = {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
+    // The platform's own API for the AWS SDK (`new LambdaClient({})` just works). Not
+    // reserved on Lambda, so a function's own AWS_ENDPOINT_URL wins. Inside bwrap it is the
+    // guest's forwarder on 127.0.0.1:9000 (sandbox/bwrap.ts), with the process driver the
+    // platform's TCP URL.
+    ...(ctx.awsEndpoint !== undefined ? { AWS_ENDPOINT_URL: ctx.awsEndpoint } : {}),
+    // The SDK looks for ~/.aws/config; with no HOME it asks getpwuid, which fails for the
+    // sandbox uid (no passwd entry; Lambda has one). A writable home, as many set on Lambda.
+    HOME: ctx.tmpDir ?? '/tmp',
     ...spec.environment,
     // Unreserved platform variables a function may not override either in practice.
     NODE_PATH: `/opt/nodejs/node_modules:/var/runtime/node_modules:${ctx.taskRoot}`,
@@ -32,11 +42,14 @@ export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext)
     AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroup,
     AWS_LAMBDA_LOG_STREAM_NAME: ctx.logStream,
     // Nimbus's runtime speaks its own protocol over an inherited socket; this names it
-    // for code that checks the variable exists.
+    // for code that checks the variable exists. 9001 stays Lambda's Runtime API port; the
+    // platform forwarder uses 9000.
     AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-    // Placeholder credentials so the AWS SDK inside a function signs requests to the
-    // platform without searching for a profile (any credentials are accepted on loopback).
-    AWS_ACCESS_KEY_ID: 'ASIANIMBUSFUNCTION00',
+    // Credentials so the AWS SDK inside a function signs requests to the platform without
+    // searching for a profile (signatures are not checked). The access key id is the
+    // function's account (a 12-digit key id names the account, api/http/sigv4-scope.ts),
+    // so its calls land in its own account, as a Lambda role's credentials do.
+    AWS_ACCESS_KEY_ID: spec.account,
     AWS_SECRET_ACCESS_KEY: 'nimbus-function-secret',
     AWS_SESSION_TOKEN: 'nimbus-function-session',
     LAMBDA_TASK_ROOT: ctx.taskRoot,
@@ -44,6 +57,5 @@ export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext)
     TZ: ':UTC',
   };
   if (spec.logFormat === 'JSON') env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
-  if (ctx.awsEndpoint !== undefined) env.AWS_ENDPOINT_URL = ctx.awsEndpoint;
   return env;
 }

@@ -213,7 +213,7 @@ export class SandboxInstance implements ExecutionInstance {
     const t0 = performance.now();
     await sandbox.assign({ codeDir: spec.codeDir, memoryMb: spec.memoryMb, tmpMb: spec.ephemeralStorageMb, instanceId: this.id });
     const env = functionEnvironment(spec, {
-      logStream: this.logStream, initType: options.initType ?? 'on-demand', taskRoot: sandbox.taskRoot, awsEndpoint: options.awsEndpoint,
+      logStream: this.logStream, initType: options.initType ?? 'on-demand', taskRoot: sandbox.taskRoot, tmpDir: sandbox.tmpDir, awsEndpoint: options.awsEndpoint,
     });
     if (sandbox.tmpDir !== '/tmp') env['TMPDIR'] = sandbox.tmpDir;
     const limitMs = options.initTimeoutMs ?? INIT_TIMEOUT_MS;

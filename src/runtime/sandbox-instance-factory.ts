@@ -1,7 +1,9 @@
 // Makes instances: claims a pre-started runtime from the reserve pool, or spawns one when
 // the pool is empty. Spawns beyond the pool are capped at a few at a time, so a burst of
 // cold calls cannot fork a hundred runtimes onto two cores at once; the scheduler serves
-// waiting calls from whichever instance is ready first.
+// waiting calls from whichever instance is ready first. Each instance gets the driver's
+// platform endpoint as AWS_ENDPOINT_URL, read at creation (the server listens after the
+// pool has started filling).
 import type { ExecutionInstance, FunctionSpec, InstanceFactory } from './execution-types.js';
 import { SandboxInstance } from './instance.js';
 import type { ReservePool } from './reserve-pool.js';
@@ -25,7 +27,7 @@ export class SandboxInstanceFactory implements InstanceFactory {
   async create(spec: FunctionSpec): Promise<ExecutionInstance> {
     const sandbox = this.#options.pool?.claim(spec.ephemeralStorageMb) ?? (await this.#spawn(spec.ephemeralStorageMb));
     try {
-      return await SandboxInstance.create({ sandbox, spec });
+      return await SandboxInstance.create({ sandbox, spec, awsEndpoint: this.#options.driver.platformEndpoint });
     } catch (err) {
       await sandbox.dispose();
       throw err;

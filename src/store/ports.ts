@@ -1,7 +1,7 @@
 // The store's ports. Every implementation (SQLite now, PostgreSQL for cluster mode)
 // passes the one contract suite in test/store/store-contract.ts. Methods are async so a
 // networked implementation fits the same shape.
-import type { FunctionKey, FunctionRecord, FunctionState, FunctionVersionRecord, LastUpdateStatus, LogEvent, Scope, StoredLogEvent } from './records.js';
+import type { AsyncEvent, AsyncEventStatus, EventInvokeConfig, FunctionKey, FunctionRecord, FunctionState, FunctionVersionRecord, LastUpdateStatus, LogEvent, Scope, StoredLogEvent } from './records.js';
 
 export interface ListPage<T> {
   readonly items: readonly T[];
@@ -103,8 +103,46 @@ export interface LogRepository {
   listStreams(group: Scope & { readonly logGroup: string; readonly prefix?: string | undefined }): Promise<readonly LogStreamSummary[]>;
 }
 
+/** What settling a leased event does, atomically with its follow-up events. */
+export type EventSettlement =
+  | { readonly kind: 'succeeded' | 'failed'; readonly lastError?: string | undefined }
+  | { readonly kind: 'retry'; readonly notBefore: number; readonly countsAsAttempt: boolean; readonly lastError: string };
+
+/**
+ * The durable queue of asynchronous invocations. Delivery is at least once: a leased
+ * event whose lease expires (its worker died) is leased again. A SQL implementation
+ * leases with `FOR UPDATE SKIP LOCKED` (PostgreSQL) or in one write transaction (SQLite).
+ */
+export interface EventQueue {
+  /** Stores events durably (all or none); resolves only when they would survive a crash. */
+  enqueue(events: readonly AsyncEvent[]): Promise<void>;
+  /**
+   * Leases up to `limit` due events (queued with notBefore <= now, or leased with an
+   * expired lease), at most `perFunction` of any one function so none starves the rest.
+   */
+  lease(owner: string, now: number, leaseMs: number, limit: number, perFunction: number): Promise<readonly AsyncEvent[]>;
+  /** Extends a lease this owner holds; false when it lost it. */
+  extend(id: string, owner: string, until: number): Promise<boolean>;
+  /** Settles a leased event and enqueues follow-ups (destinations) in one transaction; false when the lease was lost. */
+  settle(id: string, owner: string, now: number, settlement: EventSettlement, followUps: readonly AsyncEvent[]): Promise<boolean>;
+  /** Gives back every lease of `owner` (a clean stop, or start-up after a crash in single-node mode). */
+  releaseAll(owner: string | undefined): Promise<number>;
+  list(filter: { readonly account: string; readonly region: string; readonly name?: string | undefined; readonly status?: AsyncEventStatus | undefined; readonly limit: number }): Promise<readonly AsyncEvent[]>;
+  /** Deletes settled events older than the epoch-ms time. */
+  pruneSettled(before: number): Promise<number>;
+}
+
+export interface EventInvokeConfigRepository {
+  put(config: EventInvokeConfig): Promise<void>;
+  get(key: FunctionKey, qualifier: string): Promise<EventInvokeConfig | undefined>;
+  list(key: FunctionKey): Promise<readonly EventInvokeConfig[]>;
+  delete(key: FunctionKey, qualifier: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly functions: FunctionRepository;
+  readonly events: EventQueue;
+  readonly eventInvokeConfigs: EventInvokeConfigRepository;
   readonly logs: LogRepository;
   /** Closes connections; idempotent. */
   close(): Promise<void>;

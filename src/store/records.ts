@@ -78,3 +78,42 @@ export interface LogEvent extends Scope {
 export interface StoredLogEvent extends LogEvent {
   readonly id: number;
 }
+
+export type AsyncEventStatus = 'queued' | 'leased' | 'succeeded' | 'failed';
+
+/** An accepted asynchronous invocation: durable from before the 202 until it is settled. */
+export interface AsyncEvent extends FunctionKey {
+  /** The request id, kept across every attempt. */
+  readonly id: string;
+  readonly qualifier: string | undefined;
+  readonly payload: Buffer;
+  /** What produced it: `async` (Invoke Event), `destination`, later `s3`, `schedule`… */
+  readonly source: string;
+  readonly createdAt: number;
+  readonly status: AsyncEventStatus;
+  /** Attempts that ran the function (function errors count toward MaximumRetryAttempts). */
+  readonly attempts: number;
+  /** Every try, including throttled ones (approximateInvokeCount). */
+  readonly tries: number;
+  /** Not delivered before this epoch-ms time (retry delays, throttle backoff). */
+  readonly notBefore: number;
+  readonly leaseOwner: string | undefined;
+  readonly leaseUntil: number | undefined;
+  readonly lastError: string | undefined;
+  readonly updatedAt: number;
+}
+
+export interface DestinationConfig {
+  readonly onSuccess: string | undefined;
+  readonly onFailure: string | undefined;
+}
+
+/** PutFunctionEventInvokeConfig, per function and qualifier (`$LATEST` when none). */
+export interface EventInvokeConfig extends FunctionKey {
+  readonly qualifier: string;
+  readonly maximumRetryAttempts: number | undefined;
+  readonly maximumEventAgeInSeconds: number | undefined;
+  readonly destinations: DestinationConfig;
+  /** Epoch ms. */
+  readonly lastModified: number;
+}

@@ -99,6 +99,7 @@ describe('Invoke via @aws-sdk/client-lambda', () => {
   test('bad invoke input gets Lambda errors', async () => {
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'cjs', Payload: Buffer.from('{nope') })), { name: 'InvalidRequestContentException' });
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'cjs', Payload: Buffer.alloc(6 * 1024 * 1024 + 10, 32) })), { name: 'RequestTooLargeException' });
-    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'cjs', InvocationType: 'Event' })), (err: Error) => err.name === 'InvalidParameterValueException' && /Event/.test(err.message));
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'cjs', InvocationType: 'Event', Payload: Buffer.alloc(1024 * 1024 + 10, 32) })), { name: 'RequestTooLargeException' });
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'cjs', InvocationType: 'Bogus' as 'Event' })), (err: Error) => err.name === 'InvalidParameterValueException' && /X-Amz-Invocation-Type/.test(err.message));
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Store } from '../../src/store/ports.js';
-import type { FunctionRecord, FunctionVersionRecord, Scope } from '../../src/store/records.js';
+import type { AsyncEvent, FunctionRecord, FunctionVersionRecord, Scope } from '../../src/store/records.js';
 
 export interface StoreFixture {
   readonly store: Store;
@@ -166,6 +166,48 @@ export function storeContract(implementation: string, open: () => Promise<StoreF
       const streams = await store.logs.listStreams({ ...s, logGroup: '/aws/lambda/scanned' });
       assert.deepEqual(streams.map((x) => [x.logStream, x.firstTimestamp, x.lastTimestamp]), [['a%stream', 300, 300], ['a-stream', 100, 200], ['b-stream', 200, 400]]);
       assert.deepEqual((await store.logs.listStreams({ ...s, logGroup: '/aws/lambda/scanned', prefix: 'b' })).map((x) => x.logStream), ['b-stream']);
+    });
+
+    test('the event queue leases due events once, caps per function, and settles atomically with follow-ups', async () => {
+      const ev = (id: string, name: string, notBefore = 0): AsyncEvent => ({
+        ...scope, name, id, qualifier: undefined, payload: Buffer.from(`{"id":"${id}"}`), source: 'async', createdAt: notBefore,
+        status: 'queued', attempts: 0, tries: 0, notBefore, leaseOwner: undefined, leaseUntil: undefined, lastError: undefined, updatedAt: 0,
+      });
+      await store.events.enqueue([ev('a1', 'fa', 1), ev('a2', 'fa', 2), ev('a3', 'fa', 3), ev('b1', 'fb', 4), ev('later', 'fb', 10_000)]);
+      const first = await store.events.lease('node-1', 100, 1000, 10, 2);
+      assert.deepEqual(first.map((e) => e.id), ['a1', 'a2', 'b1'], 'at most 2 of fa, nothing not yet due');
+      assert.equal(first[0]?.tries, 1);
+      assert.deepEqual(first[0]?.payload, Buffer.from('{"id":"a1"}'));
+      assert.deepEqual((await store.events.lease('node-2', 150, 5000, 10, 2)).map((e) => e.id), ['a3'], 'leased events are not leased again');
+      // node-1 settles a1 with a follow-up event, retries a2, and dies holding b1.
+      assert.equal(await store.events.settle('a1', 'node-1', 200, { kind: 'succeeded' }, [ev('dest-1', 'fc', 200)]), true);
+      assert.equal(await store.events.settle('a1', 'node-1', 200, { kind: 'succeeded' }, []), false, 'settling twice fails');
+      assert.equal(await store.events.settle('a2', 'node-1', 200, { kind: 'retry', notBefore: 5000, countsAsAttempt: true, lastError: 'boom' }, []), true);
+      assert.equal(await store.events.extend('a3', 'node-1', 9999), false, 'only the owner extends');
+      const afterExpiry = await store.events.lease('node-3', 1200, 1000, 10, 5);
+      assert.deepEqual(afterExpiry.map((e) => e.id).sort(), ['b1', 'dest-1'], 'an expired lease is leased again; the follow-up is queued');
+      assert.equal(afterExpiry.find((e) => e.id === 'b1')?.tries, 2);
+      for (const id of ['b1', 'dest-1']) assert.equal(await store.events.settle(id, 'node-3', 1300, { kind: 'failed', lastError: 'gave up' }, []), true);
+      const retried = await store.events.lease('node-3', 5000, 1000, 10, 5);
+      assert.deepEqual(retried.map((e) => e.id), ['a2']);
+      assert.equal(retried[0]?.attempts, 1);
+      assert.equal(retried[0]?.lastError, 'boom');
+      const listed = await store.events.list({ ...scope, name: 'fa', limit: 10 });
+      assert.deepEqual(listed.map((e) => [e.id, e.status]).sort(), [['a1', 'succeeded'], ['a2', 'leased'], ['a3', 'leased']]);
+      assert.equal(await store.events.releaseAll('node-2'), 1);
+      assert.equal((await store.events.list({ ...scope, name: 'fa', status: 'queued', limit: 10 }))[0]?.id, 'a3');
+      assert.equal(await store.events.pruneSettled(1400), 3);
+    });
+
+    test('event invoke configs are stored per qualifier and go with their function', async () => {
+      await store.functions.create(fn('eic'));
+      const key = { ...scope, name: 'eic' };
+      await store.eventInvokeConfigs.put({ ...key, qualifier: '$LATEST', maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60, destinations: { onSuccess: 'arn:x', onFailure: undefined }, lastModified: 5 });
+      assert.equal((await store.eventInvokeConfigs.get(key, '$LATEST'))?.maximumRetryAttempts, 0);
+      assert.equal((await store.eventInvokeConfigs.get(key, '$LATEST'))?.destinations.onFailure, undefined);
+      assert.equal((await store.eventInvokeConfigs.list(key)).length, 1);
+      await store.functions.delete(key);
+      assert.equal(await store.eventInvokeConfigs.get(key, '$LATEST'), undefined);
     });
 
     test('everything written survives closing and reopening', async () => {

@@ -3,7 +3,7 @@
 import { describeRuntimes } from '../../control/functions/runtimes.js';
 import { NimbusError } from '../../errors.js';
 import type { InstancesSnapshot } from '../../runtime/scheduler.js';
-import type { BlobStore } from '../../store/ports.js';
+import type { BlobStore, EventQueue } from '../../store/ports.js';
 import type { Route, Surface } from '../http/types.js';
 import { renderLambdaError } from '../lambda/surface.js';
 
@@ -16,7 +16,10 @@ export interface AdminDeps {
   readonly instances: () => readonly InstancesSnapshot[];
   /** The sandbox driver in use and its isolation level. */
   readonly sandbox: { readonly driver: string; readonly isolation: string };
+  readonly events: EventQueue;
 }
+
+const EVENT_STATUSES = ['queued', 'leased', 'succeeded', 'failed'] as const;
 
 export function createAdminSurface(deps: AdminDeps): Surface {
   const routes: Route[] = [
@@ -40,6 +43,32 @@ export function createAdminSurface(deps: AdminDeps): Surface {
           }),
         },
       }),
+    },
+    {
+      // Async events of the caller's scope, newest first: what is queued, running, retried, failed.
+      method: 'GET', path: '/nimbus/v1/events', maxBodyBytes: 0,
+      async handle(req) {
+        const status = req.query.get('status') ?? undefined;
+        if (status !== undefined && !(EVENT_STATUSES as readonly string[]).includes(status)) {
+          throw new NimbusError('InvalidParameterValueException', `status: must be one of ${EVENT_STATUSES.join(', ')}`);
+        }
+        const limit = Number(req.query.get('limit') ?? 100);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new NimbusError('InvalidParameterValueException', 'limit: must be an integer from 1 to 1000');
+        const events = await deps.events.list({
+          ...req.scope, name: req.query.get('function') ?? undefined, status: status as (typeof EVENT_STATUSES)[number] | undefined, limit,
+        });
+        return {
+          status: 200,
+          body: {
+            Events: events.map((e) => ({
+              RequestId: e.id, FunctionName: e.name, Qualifier: e.qualifier ?? '$LATEST', Source: e.source, Status: e.status,
+              Attempts: e.attempts, Tries: e.tries, CreatedAt: new Date(e.createdAt).toISOString(),
+              NextAttemptAt: e.status === 'queued' ? new Date(e.notBefore).toISOString() : undefined,
+              UpdatedAt: new Date(e.updatedAt).toISOString(), LastError: e.lastError,
+            })),
+          },
+        };
+      },
     },
     {
       method: 'GET', path: '/nimbus/v1/code/:file', maxBodyBytes: 0,

@@ -2,7 +2,9 @@
 // service (so S3, SQS and Lambda can share the port), or, unsigned, to the first surface
 // that claims its path. Each surface has its own router and error shape.
 import { randomUUID } from 'node:crypto';
+import { chmod, rm } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import FindMyWay, { type HTTPVersion } from 'find-my-way';
 import { NimbusError } from '../../errors.js';
 import type { Scope } from '../../store/records.js';
@@ -52,12 +54,18 @@ export function createApiServer(options: ApiServerOptions): http.Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
+    const reply = (response: ApiResponse): void => {
+      // Draining (close() was called): close the connection after this response, or a
+      // keep-alive client would hold close() open for the keep-alive timeout.
+      if (!server.listening) res.shouldKeepAlive = false;
+      send(res, response, requestId);
+    };
     const url = new URL(req.url ?? '/', 'http://localhost');
     const credential = readCredentialScope(req.headers, url.searchParams);
     const target = credential ? byService.get(credential.service) : mounted.find((m) => m.surface.matchesUnsigned(url.pathname));
     if (!target) {
       const what = credential ? `service '${credential.service}'` : `path ${url.pathname}`;
-      send(res, { status: 404, headers: { 'x-amzn-errortype': 'UnknownOperationException' }, body: { Type: 'User', message: `No Nimbus API serves ${what}` } }, requestId);
+      reply({ status: 404, headers: { 'x-amzn-errortype': 'UnknownOperationException' }, body: { Type: 'User', message: `No Nimbus API serves ${what}` } });
       return;
     }
     const { surface, router } = target;
@@ -74,12 +82,12 @@ export function createApiServer(options: ApiServerOptions): http.Server {
         method: req.method ?? 'GET', path: url.pathname, params: found.params, query: url.searchParams,
         headers: req.headers, body, scope, requestId,
       };
-      send(res, await route.handle(request), requestId);
+      reply(await route.handle(request));
     } catch (err) {
       if (!(err instanceof NimbusError) || err.spec.kind === 'Service') options.onInternalError(err, requestId);
       // After an oversized body we stopped reading: close the connection rather than drain it.
       if (err instanceof BodyTooLarge && err.unread) res.shouldKeepAlive = false;
-      send(res, surface.renderError(err, requestId), requestId);
+      reply(surface.renderError(err, requestId));
     }
   }
 
@@ -92,4 +100,58 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   });
   server.keepAliveTimeout = 65_000;
   return server;
+}
+
+/** A second way into an API server (see listenOnUnixSocket). */
+export interface SocketListener {
+  /**
+   * Stops accepting and closes the connections still open; idempotent. Call it once no
+   * sandbox is left: their keep-alive connections would otherwise hold it open.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the same API on a Unix socket too: how sandboxes without a network reach the
+ * platform. Each accepted connection is handed to the HTTP server as if it had accepted it
+ * itself (its 'connection' event takes any duplex, per the node:http docs), so routing,
+ * keep-alive and limits are the TCP port's. The socket is connectable by every uid (0666),
+ * since the guest runs as an unprivileged one; like the loopback port, it is for this machine.
+ */
+export async function listenOnUnixSocket(server: http.Server, socketPath: string): Promise<SocketListener> {
+  await rm(socketPath, { force: true }); // one server per data dir: anything there is stale
+  const sockets = new Set<net.Socket>();
+  const listener = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    server.emit('connection', socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(socketPath, () => {
+      listener.off('error', reject);
+      // Past listen, only accept() fails (EMFILE under a connection storm): that one client
+      // is refused; the platform must not die of it.
+      listener.on('error', () => undefined);
+      resolve();
+    });
+  });
+  await chmod(socketPath, 0o666);
+  let closed: Promise<void> | undefined;
+  return {
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        listener.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closed;
+    },
+  };
+}
+
+/** The URL a process on this machine reaches a listening server at (an unspecified address becomes loopback). */
+export function localUrl(server: http.Server): string {
+  const { address, family, port } = server.address() as AddressInfo;
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return family === 'IPv6' ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }

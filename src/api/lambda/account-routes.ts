@@ -14,11 +14,13 @@ export function accountRoutes(functions: FunctionService, limits: AccountLimits)
         let marker: string | undefined;
         let count = 0;
         let totalCodeSize = 0;
+        let reserved = 0;
         do {
           const page = await functions.list(req.scope, marker, undefined);
           for (const fn of page.items) {
             count++;
             totalCodeSize += fn.latest.code.size;
+            reserved += fn.reservedConcurrency ?? 0;
           }
           marker = page.nextMarker;
         } while (marker !== undefined);
@@ -27,7 +29,7 @@ export function accountRoutes(functions: FunctionService, limits: AccountLimits)
           body: {
             AccountLimit: {
               TotalCodeSize: 80530636800, CodeSizeUnzipped: 262144000, CodeSizeZipped: 52428800,
-              ConcurrentExecutions: limits.concurrentExecutions, UnreservedConcurrentExecutions: limits.concurrentExecutions,
+              ConcurrentExecutions: limits.concurrentExecutions, UnreservedConcurrentExecutions: limits.concurrentExecutions - reserved,
             },
             AccountUsage: { TotalCodeSize: totalCodeSize, FunctionCount: count },
           },

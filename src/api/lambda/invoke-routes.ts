@@ -1,5 +1,6 @@
-// Invoke (lambda-reference §2.1, §2.2): RequestResponse and DryRun; Event is refused
-// with a clear error until asynchronous invocation exists, never silently dropped.
+// Invoke (lambda-reference §2.1, §2.2): RequestResponse, Event (202 once the event is
+// durable) and DryRun.
+import { ASYNC_MAX_PAYLOAD, type AsyncInvoker } from '../../invoke/async/async-invoker.js';
 import type { InvokeService } from '../../invoke/invoke-service.js';
 import { NimbusError, invalidParameter } from '../../errors.js';
 import type { ApiRequest, Route } from '../http/types.js';
@@ -39,7 +40,7 @@ function payloadOf(body: Buffer): Buffer {
   return body;
 }
 
-export function invokeRoutes(invoker: InvokeService): Route[] {
+export function invokeRoutes(invoker: InvokeService, asyncInvoker: AsyncInvoker): Route[] {
   return [
     {
       method: 'POST', path: '/2015-03-31/functions/:FunctionName/invocations', maxBodyBytes: INVOKE_MAX_BODY, errorLabel: 'InvokeFunction',
@@ -53,7 +54,11 @@ export function invokeRoutes(invoker: InvokeService): Route[] {
           return { status: 204 };
         }
         if (invocationType === 'Event') {
-          throw invalidParameter('X-Amz-Invocation-Type', 'asynchronous invocation (Event) is not available on this platform yet; use RequestResponse');
+          if (req.body.length > ASYNC_MAX_PAYLOAD) {
+            throw new NimbusError('RequestTooLargeException', `Request must be smaller than ${ASYNC_MAX_PAYLOAD} bytes for the InvokeFunction operation`);
+          }
+          await asyncInvoker.accept({ key: ref.key, qualifier: ref.qualifier, payload: payloadOf(req.body), requestId: req.requestId, source: 'async' });
+          return { status: 202 };
         }
         if (invocationType !== 'RequestResponse') {
           throw invalidParameter('X-Amz-Invocation-Type', `must be RequestResponse, Event or DryRun (got '${invocationType}')`);

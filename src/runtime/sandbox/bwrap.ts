@@ -4,6 +4,10 @@
 // size-capped tmpfs at /tmp, no network, no capabilities, and an unprivileged uid
 // (flags from sandbox-notes §2). When the platform is root, bwrap itself is started as
 // that uid via setpriv, so the sandbox is not host uid 0 even inside its user namespace.
+// Platform access: the directory of the platform's API socket is bound read-only at
+// /run/nimbus (connect() needs write permission on the socket inode, which a read-only
+// mount does not take away, while nothing can be created or replaced there), and the guest
+// forwards 127.0.0.1:PLATFORM_PORT in the sandbox's own network namespace to it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DriverCore } from './driver-core.js';
@@ -17,6 +21,14 @@ export const BWRAP = '/usr/bin/bwrap';
 const MIB = 1024 * 1024;
 /** uid/gid the guest sees inside its user namespace when the platform is not root. */
 const INNER_ID = 993;
+/** Where the platform socket's directory appears inside the sandbox. */
+export const SANDBOX_PLATFORM_DIR = '/run/nimbus';
+/**
+ * The port the guest forwards to the platform socket, on the sandbox's own loopback. Not
+ * 9001: AWS_LAMBDA_RUNTIME_API names 127.0.0.1:9001 (Lambda's Runtime API port); 9000 is
+ * the platform's default port on the host, so the endpoint reads the same inside and out.
+ */
+export const PLATFORM_PORT = 9000;
 
 /** The filesystem every sandbox sees: /usr and the usual merged-/usr symlinks. */
 export function baseMounts(): string[] {
@@ -32,6 +44,8 @@ export interface BwrapCommandInput {
   readonly tmpMb: number;
   readonly runtime: RuntimeFiles;
   readonly innerId: number;
+  /** Host path of the platform's API socket (its directory is bound); undefined: no platform access. */
+  readonly platformSocket?: string | undefined;
 }
 
 export function bwrapCommand(input: BwrapCommandInput): LaunchCommand {
@@ -57,6 +71,14 @@ export function bwrapCommand(input: BwrapCommandInput): LaunchCommand {
   // Binding node_modules at / puts it on both the CJS and the ESM walk-up from /var/task,
   // after the function's own /var/task/node_modules.
   if (input.runtime.sdkNodeModules !== undefined) args.push('--ro-bind', input.runtime.sdkNodeModules, '/node_modules');
+  // The guest reads (and deletes) these before `ready`; INIT replaces the whole environment.
+  if (input.platformSocket !== undefined) {
+    args.push(
+      '--ro-bind', path.dirname(input.platformSocket), SANDBOX_PLATFORM_DIR,
+      '--setenv', 'NIMBUS_PLATFORM_SOCKET', path.posix.join(SANDBOX_PLATFORM_DIR, path.basename(input.platformSocket)),
+      '--setenv', 'NIMBUS_PLATFORM_PORT', String(PLATFORM_PORT),
+    );
+  }
   args.push(
     '--chdir', '/var/task', '--hostname', 'sandbox',
     '--uid', String(input.innerId), '--gid', String(input.innerId),
@@ -84,10 +106,15 @@ export class BwrapDriver implements SandboxDriver {
     return this.#core.cgroups !== undefined;
   }
 
+  /** The guest's forwarder on the sandbox's own loopback (there is no other network). */
+  get platformEndpoint(): string | undefined {
+    return this.#core.platform ? `http://127.0.0.1:${PLATFORM_PORT}` : undefined;
+  }
+
   async start(options?: SandboxStartOptions): Promise<Sandbox> {
     const core = this.#core;
     const prep = await core.prepare(options);
-    const inner = bwrapCommand({ slotDir: prep.slotDir, tmpMb: prep.tmpMb, runtime: core.runtime, innerId: core.dropTo?.uid ?? INNER_ID });
+    const inner = bwrapCommand({ slotDir: prep.slotDir, tmpMb: prep.tmpMb, runtime: core.runtime, innerId: core.dropTo?.uid ?? INNER_ID, platformSocket: core.platform?.socket });
     return core.launch({
       id: prep.id,
       driver: 'bwrap',

@@ -23,6 +23,20 @@ export interface DriverOptions {
   readonly cgroups?: 'auto' | false;
   /** How long start() waits for the guest's `ready`; default 15 s. */
   readonly readyTimeoutMs?: number;
+  /** How functions reach the platform's own API (AWS_ENDPOINT_URL); absent: they cannot. */
+  readonly platform?: PlatformAccess;
+}
+
+/**
+ * The platform's API as the host serves it. A namespaced driver binds the socket's
+ * directory into each sandbox (it must hold nothing else); a driver on the host network
+ * uses the TCP URL, known only once the server listens, hence a getter.
+ */
+export interface PlatformAccess {
+  /** Unix socket path; it may not exist yet when sandboxes start (its directory must). */
+  readonly socket: string;
+  /** The API's TCP URL as this machine reaches it; undefined before the server listens. */
+  readonly url: () => string | undefined;
 }
 
 export const DEFAULT_TMP_MB = 512;
@@ -44,6 +58,7 @@ export class DriverCore {
   /** uid/gid to drop to, when the platform is root and setpriv exists. */
   readonly dropTo: { readonly uid: number; readonly gid: number } | undefined;
   readonly cgroups: CgroupManager | undefined;
+  readonly platform: PlatformAccess | undefined;
   readonly #live = new Set<Sandbox>();
   #state: DriverState = 'running';
 
@@ -55,6 +70,7 @@ export class DriverCore {
     const uid = options.sandboxUid ?? DEFAULT_SANDBOX_UID;
     this.dropTo = isRoot() && setprivAvailable() ? { uid, gid: uid } : undefined;
     this.cgroups = options.cgroups === false ? undefined : CgroupManager.detect();
+    this.platform = options.platform;
   }
 
   static async create(options: DriverOptions): Promise<DriverCore> {
@@ -70,6 +86,7 @@ export class DriverCore {
         for (const [p, what] of [
           [runtime.guestDir, 'guest runtime'], [runtime.protocolDir, 'guest protocol'], [runtime.packageJson, 'package.json'],
           [core.slotsDir, 'sandbox slots dir'], [core.tmpRoot, 'sandbox tmp dir'],
+          ...(core.platform ? [[path.dirname(core.platform.socket), 'platform socket dir']] : []),
           ...(runtime.sdkNodeModules ? [[runtime.sdkNodeModules, 'AWS SDK node_modules']] : []),
         ] as const) assertOthersCanRead(p, what);
       }

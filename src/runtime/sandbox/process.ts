@@ -80,6 +80,11 @@ export class ProcessDriver implements SandboxDriver {
     return this.#core.cgroups !== undefined;
   }
 
+  /** The host network is shared: the platform's own TCP URL, no forwarder. */
+  get platformEndpoint(): string | undefined {
+    return this.#core.platform?.url();
+  }
+
   async start(options?: SandboxStartOptions): Promise<Sandbox> {
     const core = this.#core;
     const prep = await core.prepare(options);

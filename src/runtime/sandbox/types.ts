@@ -100,6 +100,11 @@ export interface SandboxDriver {
   readonly isolation: SandboxIsolation;
   /** True when memory limits are enforced by a cgroup (OOM is then detected and reported). */
   readonly memoryCgroups: boolean;
+  /**
+   * The platform API's URL as code inside a sandbox reaches it (AWS_ENDPOINT_URL), or
+   * undefined when the driver was given no platform access (or the server is not listening yet).
+   */
+  readonly platformEndpoint: string | undefined;
   /** Starts a generic guest runtime and waits for its `ready`. */
   start(options?: SandboxStartOptions): Promise<Sandbox>;
   /** Kills every sandbox it started and removes its working dirs; idempotent. */

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Store } from '../ports.js';
 import { openDatabase } from './database.js';
 import { createSqliteFunctionRepository } from './function-repository.js';
+import { createSqliteEventInvokeConfigRepository } from './event-invoke-config-repository.js';
+import { createSqliteEventQueue } from './event-queue.js';
 import { createSqliteLogRepository } from './log-repository.js';
 
 export function createSqliteStore(file: string): Store {
@@ -11,6 +13,8 @@ export function createSqliteStore(file: string): Store {
   return {
     functions: createSqliteFunctionRepository(db),
     logs: createSqliteLogRepository(db),
+    events: createSqliteEventQueue(db),
+    eventInvokeConfigs: createSqliteEventInvokeConfigRepository(db),
     close() {
       if (!closed) {
         closed = true;

@@ -32,6 +32,23 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX log_events_group ON log_events (account, region, log_group, id);
    CREATE INDEX log_events_time ON log_events (timestamp);`,
+  // 3: the asynchronous invocation queue and event invoke configs.
+  `CREATE TABLE async_events (
+     id TEXT PRIMARY KEY,
+     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, qualifier TEXT,
+     payload BLOB NOT NULL, source TEXT NOT NULL, created_at INTEGER NOT NULL,
+     status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, tries INTEGER NOT NULL DEFAULT 0,
+     not_before INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER, last_error TEXT, updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX async_events_due ON async_events (status, not_before);
+   CREATE INDEX async_events_function ON async_events (account, region, name, status);
+   CREATE TABLE event_invoke_configs (
+     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, qualifier TEXT NOT NULL,
+     maximum_retry_attempts INTEGER, maximum_event_age INTEGER, on_success TEXT, on_failure TEXT,
+     last_modified INTEGER NOT NULL,
+     PRIMARY KEY (account, region, name, qualifier),
+     FOREIGN KEY (account, region, name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+   ) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
