@@ -18,10 +18,10 @@ const COLD_SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 30);
 interface WrkResult { rps: number; p50ms: number; p99ms: number; errors: number }
 
 function parseDuration(text: string): number {
-  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
   if (!m) return NaN;
   const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : m[2] === 'm' ? v * 60_000 : v;
 }
 
 function wrk(url: string, connections: number, bodyFile?: string): WrkResult {
@@ -204,7 +204,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   await rm(work, { recursive: true, force: true });
 
   const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)} %`;
-  const ms = (v: number): string => `${v.toFixed(2)} ms`;
+  const ms = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a');
   log(`# Benchmark results\n\nMachine: ${machine}. Sandbox driver: ${view.sandbox.driver}. wrk ${WRK_SECONDS} s per run; ${COLD_SAMPLES} cold starts per variant.\nRun with \`npm run bench\`; every number below comes from one run of it.\n`);
   log('## Warm invoke vs. a bare node:http server returning the same JSON\n');
   log('| | req/s | p50 | p99 | errors | throughput vs. baseline | added p50 |');

@@ -9,7 +9,7 @@ export interface InvocationRecord {
   readonly key: FunctionKey;
   readonly version: string;
   readonly requestId: string;
-  readonly trigger: 'sync' | 'async' | 'url' | 'schedule' | 'queue' | 's3';
+  readonly trigger: 'sync' | 'async' | 'url' | 'route' | 'schedule' | 'queue' | 's3';
   readonly logGroup: string;
   readonly logStream: string;
   readonly startedAt: number;

@@ -8,6 +8,13 @@
 // is ready first — a new one, or a warm one finishing its request — serves the oldest
 // waiter. So a burst never starts more instances than it has requests, and a short
 // function under load often needs far fewer.
+//
+// Scale-out is also lazy for functions that finish sooner than an instance starts: when
+// a call finds every instance busy and the function's recent invocations take less than
+// a recent cold start, it waits for a busy instance first, and only if none frees up
+// within one cold-start time is another instance started (one per such interval). On a
+// small machine this keeps a flood of sub-millisecond calls on a few warm instances
+// instead of dozens of processes thrashing two cores; slow functions scale out at once.
 import { NimbusError } from '../errors.js';
 import type { Clock } from '../util/time.js';
 import type { ExecutionInstance, FunctionSpec, InstanceFactory } from './execution-types.js';
@@ -48,7 +55,14 @@ interface VersionPool {
   starting: number;
   live: number;
   retired: boolean;
+  /** Recent invocation time on a warm instance (EWMA), once there is one. */
+  busyMs: number | undefined;
+  scaleTimer: NodeJS.Timeout | undefined;
 }
+
+/** Weight of the newest sample in the moving averages. */
+const EWMA_WEIGHT = 0.2;
+const ewma = (previous: number | undefined, sample: number): number => (previous === undefined ? sample : previous + EWMA_WEIGHT * (sample - previous));
 
 export type SchedulerState = 'running' | 'disposed';
 
@@ -73,6 +87,8 @@ export class Scheduler {
   #liveMemoryMb = 0;
   #state: SchedulerState = 'running';
   readonly #reaper: NodeJS.Timeout;
+  /** Recent time to make a ready instance (pool claim or spawn, plus INIT). */
+  #coldStartMs = 20;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -120,7 +136,10 @@ export class Scheduler {
     let instance: ExecutionInstance | undefined;
     try {
       instance = pool.idle.pop()?.instance ?? (await this.#waitForInstance(pool));
-      return await work(instance);
+      const started = performance.now();
+      const result = await work(instance);
+      pool.busyMs = ewma(pool.busyMs, performance.now() - started);
+      return result;
     } finally {
       this.#inFlight--;
       const left = (this.#inFlightByFunction.get(admission.functionId) ?? 1) - 1;
@@ -150,6 +169,7 @@ export class Scheduler {
     clearInterval(this.#reaper);
     const all: Promise<void>[] = [];
     for (const pool of this.#pools.values()) {
+      clearTimeout(pool.scaleTimer);
       for (const waiter of pool.waiters.splice(0)) waiter.reject(new NimbusError('ServiceException', 'The platform is shutting down.'));
       for (const entry of pool.idle.splice(0)) all.push(entry.instance.dispose());
     }
@@ -160,7 +180,7 @@ export class Scheduler {
     const key = `${functionId}:${spec.version}#${spec.specKey}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false };
+      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false, busyMs: undefined, scaleTimer: undefined };
       this.#pools.set(key, pool);
     }
     return pool;
@@ -168,8 +188,23 @@ export class Scheduler {
 
   #waitForInstance(pool: VersionPool): Promise<ExecutionInstance> {
     const promise = new Promise<ExecutionInstance>((resolve, reject) => pool.waiters.push({ resolve, reject }));
-    if (pool.starting < pool.waiters.length) this.#startOne(pool);
+    if (pool.starting < pool.waiters.length) {
+      const busy = pool.live - pool.starting - pool.idle.length;
+      if (busy > 0 && pool.busyMs !== undefined && pool.busyMs < this.#coldStartMs) this.#scaleLater(pool);
+      else this.#startOne(pool);
+    }
     return promise;
+  }
+
+  /** Starts one more instance after a cold-start time if calls are still waiting then. */
+  #scaleLater(pool: VersionPool): void {
+    if (pool.scaleTimer !== undefined) return;
+    pool.scaleTimer = setTimeout(() => {
+      pool.scaleTimer = undefined;
+      if (this.#state !== 'running' || pool.waiters.length <= pool.starting) return;
+      this.#startOne(pool);
+      if (pool.waiters.length > pool.starting) this.#scaleLater(pool);
+    }, Math.ceil(this.#coldStartMs));
   }
 
   #startOne(pool: VersionPool): void {
@@ -181,8 +216,10 @@ export class Scheduler {
     pool.starting++;
     pool.live++;
     this.#liveMemoryMb += memory;
+    const started = performance.now();
     this.#options.factory.create(pool.spec).then(
       (instance) => {
+        this.#coldStartMs = ewma(this.#coldStartMs, performance.now() - started);
         pool.starting--;
         const waiter = pool.waiters.shift();
         if (waiter) waiter.resolve(instance);
@@ -222,7 +259,10 @@ export class Scheduler {
   }
 
   #forgetIfEmpty(pool: VersionPool): void {
-    if (pool.live === 0 && pool.waiters.length === 0 && pool.starting === 0) this.#pools.delete(pool.key);
+    if (pool.live === 0 && pool.waiters.length === 0 && pool.starting === 0) {
+      clearTimeout(pool.scaleTimer);
+      this.#pools.delete(pool.key);
+    }
   }
 
   /** Evicts least recently used idle instances until `memoryMb` more fits the budget. */
