@@ -6,6 +6,7 @@ import type { Sandbox, SandboxDriver } from './sandbox/types.js';
 
 /** Pooled sandboxes have the default /tmp size; functions asking for more get a fresh one. */
 export const POOLED_TMP_MB = 512;
+const REFILL_DELAY_MS = 100;
 
 export type ReservePoolState = 'filling' | 'full' | 'disposed';
 
@@ -43,7 +44,9 @@ export class ReservePool {
     if (tmpMb !== POOLED_TMP_MB) return undefined;
     let sandbox: Sandbox | undefined;
     while ((sandbox = this.#idle.shift()) !== undefined && sandbox.state !== 'idle');
-    this.#refill();
+    // Refill a moment later: spawning a runtime costs ~100 ms of CPU, which would compete
+    // with the INIT of the cold start that just claimed this one.
+    setTimeout(() => this.#refill(), REFILL_DELAY_MS).unref();
     return sandbox;
   }
 
