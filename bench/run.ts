@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, CreateFunctionUrlConfigCommand, InvokeCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import yazl from 'yazl';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -157,6 +157,12 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   const warm1 = wrk(invokeUrl, 1, postScript);
   const warm32 = wrk(invokeUrl, 32, postScript);
 
+  // HTTP trigger: the same function through its function URL (path form), same request as the baseline.
+  await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'bench', AuthType: 'NONE' }));
+  const functionUrl = `${nimbus.url}/url/bench/`;
+  const url1 = wrk(functionUrl, 1, postScript);
+  const url32 = wrk(functionUrl, 32, postScript);
+
   // Async: events/s accepted (202, durable) and completed, against the same no-op function.
   const eventScript = path.join(work, 'event.lua');
   await writeFile(eventScript, `wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-Amz-Invocation-Type"] = "Event"\n`);
@@ -213,6 +219,8 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   log(`| Nimbus Invoke, 1 connection | ${warm1.rps.toFixed(0)} | ${ms(warm1.p50ms)} | ${ms(warm1.p99ms)} | ${warm1.errors} | ${pct(warm1.rps, base1.rps)} | ${ms(warm1.p50ms - base1.p50ms)} |`);
   log(`| baseline, 32 connections | ${base32.rps.toFixed(0)} | ${ms(base32.p50ms)} | ${ms(base32.p99ms)} | ${base32.errors} | 100 % | – |`);
   log(`| Nimbus Invoke, 32 connections | ${warm32.rps.toFixed(0)} | ${ms(warm32.p50ms)} | ${ms(warm32.p99ms)} | ${warm32.errors} | ${pct(warm32.rps, base32.rps)} | ${ms(warm32.p50ms - base32.p50ms)} |`);
+  log(`| Nimbus function URL (\`/url/<fn>/\`), 1 connection | ${url1.rps.toFixed(0)} | ${ms(url1.p50ms)} | ${ms(url1.p99ms)} | ${url1.errors} | ${pct(url1.rps, base1.rps)} | ${ms(url1.p50ms - base1.p50ms)} |`);
+  log(`| Nimbus function URL (\`/url/<fn>/\`), 32 connections | ${url32.rps.toFixed(0)} | ${ms(url32.p50ms)} | ${ms(url32.p99ms)} | ${url32.errors} | ${pct(url32.rps, base32.rps)} | ${ms(url32.p50ms - base32.p50ms)} |`);
   log(`| Nimbus Invoke Event (async), 32 connections: accepted | ${accepted.rps.toFixed(0)} | ${ms(accepted.p50ms)} | ${ms(accepted.p99ms)} | ${accepted.errors} | ${pct(accepted.rps, base32.rps)} | – |`);
   log(`\nAsync: ${acceptedTotal} events accepted in ${WRK_SECONDS} s (${pct(accepted.rps, warm32.rps)} of sync Invoke throughput); all completed ${asyncSeconds.toFixed(1)} s after the first was sent, ${(acceptedTotal / asyncSeconds).toFixed(0)} events/s end to end (${pct(acceptedTotal / asyncSeconds, warm32.rps)} of sync throughput).`);
   log('\n## Cold start (first invoke of a new instance minus a warm invoke)\n');

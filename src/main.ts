@@ -11,10 +11,22 @@ import { accountRoutes } from './api/lambda/account-routes.js';
 import { concurrencyRoutes } from './api/lambda/concurrency-routes.js';
 import { eventInvokeConfigRoutes } from './api/lambda/event-invoke-config-routes.js';
 import { invokeRoutes } from './api/lambda/invoke-routes.js';
+import { streamRoutes } from './api/lambda/stream-routes.js';
 import { functionRoutes } from './api/lambda/function-routes.js';
 import { createLambdaSurface } from './api/lambda/surface.js';
 import { tagRoutes } from './api/lambda/tag-routes.js';
 import { createLogsSurface } from './api/logs/surface.js';
+import { functionUrlRoutes } from './api/lambda/function-url-routes.js';
+import { parseCredentialList, SigV4Verifier } from './api/http/sigv4-verify.js';
+import { FunctionUrlHandler } from './api/urls/url-handler.js';
+import { FunctionUrlService } from './control/functions/function-url-service.js';
+import { HttpInvoker } from './triggers/http/http-invoker.js';
+import { HttpApiHandler } from './api/http-api/http-api-handler.js';
+import { routeAdminRoutes } from './api/http-api/route-admin-routes.js';
+import { JwtAuthorizer } from './triggers/http/routes/authorizers/jwt.js';
+import { LambdaAuthorizer } from './triggers/http/routes/authorizers/lambda.js';
+import { HttpApi } from './triggers/http/routes/http-api.js';
+import { RouteService } from './triggers/http/routes/route-service.js';
 import type { Config } from './config/schema.js';
 import { NimbusError } from './errors.js';
 import { createCodeCache } from './control/code/code-cache.js';
@@ -106,11 +118,20 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   });
   const asyncInvoker = new AsyncInvoker(store.events, functions, clock, () => dispatcher.wake());
   const eventInvokeConfigs = new EventInvokeConfigService(store.eventInvokeConfigs, functions, clock);
+  const functionUrls = new FunctionUrlService({ urls: store.functionUrls, functions, clock });
+  let listeningPort = config.port; // FunctionUrl names the real port once the server listens (0 picks one)
+  const routeTables = new RouteService({ repository: store.routes, clock });
+  const httpApi = new HttpApi({
+    routes: routeTables, http: new HttpInvoker(invoker, clock), jwt: new JwtAuthorizer({ clock }), lambda: new LambdaAuthorizer({ invoker, clock }), clock,
+    log: (line) => logger.info(line),
+  });
 
   let state: PlatformState = 'created';
   const lambda = createLambdaSurface([
     ...invokeRoutes(invoker, asyncInvoker),
+    ...streamRoutes(invoker),
     ...eventInvokeConfigRoutes(eventInvokeConfigs),
+    ...functionUrlRoutes(functionUrls, () => listeningPort),
     ...functionRoutes(functions),
     ...tagRoutes(functions),
     ...accountRoutes(functions, { concurrentExecutions: config.accountConcurrency }),
@@ -119,11 +140,22 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const admin = createAdminSurface({
     blobs, nodeVersion: process.version, isReady: () => state === 'serving',
     instances: () => scheduler.snapshot(), sandbox: { driver: driver.name, isolation: driver.isolation }, events: store.events,
+    extraRoutes: routeAdminRoutes({ routes: routeTables, functionExists: async (key) => (await functions.find(key)) !== undefined }),
   });
   const server = createApiServer({
     surfaces: [lambda, admin, createLogsSurface({ logs: store.logs })],
     defaultScope: { account: config.account, region: config.region },
     onInternalError: (err, requestId) => logger.error(`request ${requestId} failed`, err),
+    rawHandlers: [
+      new FunctionUrlHandler({
+        urls: functionUrls, invoker: new HttpInvoker(invoker, clock), defaultScope: { account: config.account, region: config.region },
+        verifier: new SigV4Verifier(parseCredentialList(config.iamCredentials), clock),
+      }),
+      new HttpApiHandler({
+        api: httpApi, defaultScope: { account: config.account, region: config.region },
+        onInternalError: (err, requestId) => logger.error(`HTTP API request ${requestId} failed`, err),
+      }),
+    ],
   });
 
   let disposing: Promise<void> | undefined;
@@ -138,6 +170,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       });
       platformSocket = await listenOnUnixSocket(server, sandboxDirs.platformSocket);
       platformUrl = localUrl(server);
+      listeningPort = (server.address() as AddressInfo).port;
       await dispatcher.start();
       state = 'serving';
       const { port } = server.address() as AddressInfo;

@@ -9,9 +9,10 @@ import { getCommand } from './commands/get.js';
 import { invokeCommand } from './commands/invoke.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
+import { routesCommand } from './commands/routes.js';
 import { serveCommand } from './commands/serve.js';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand];
 
 function processIo(): CliIo {
   // The SDK warns on every run that its 2027 releases will need Node 22. That is a

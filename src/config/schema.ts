@@ -44,6 +44,14 @@ export const configSchema = z.strictObject({
   asyncConcurrency: positiveInt.max(10000).default(64),
   /** Days a function's logs are kept. */
   logRetentionDays: nonNegativeInt.max(3650).default(14),
+  /**
+   * Keys that sign requests to AuthType AWS_IAM function URLs: `AKID:SECRET[,AKID2:SECRET2]`.
+   * Empty: AWS_IAM URLs refuse every request.
+   */
+  iamCredentials: z
+    .string()
+    .regex(/^(\s*[^\s:,]+:[^\s,]+\s*(,\s*[^\s:,]+:[^\s,]+\s*)*)?$/, 'must be AKID:SECRET pairs separated by commas')
+    .default(''),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

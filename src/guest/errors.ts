@@ -15,6 +15,8 @@ export class ImportModuleError extends RuntimeError {}
 export class HandlerNotFound extends RuntimeError {}
 export class MalformedHandlerName extends RuntimeError {}
 export class UserCodeSyntaxError extends RuntimeError {}
+export class MalformedStreamingHandler extends RuntimeError {}
+export class InvalidStreamingOperation extends RuntimeError {}
 export class UnhandledPromiseRejection extends RuntimeError {
   constructor(reason: string | undefined, readonly promise?: Promise<unknown>) {
     super(reason);

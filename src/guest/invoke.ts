@@ -34,7 +34,7 @@ function failure(err: unknown): InvokeOutcome {
   return { ok: false, error: toErrorPayload(err) };
 }
 
-function parseEvent(body: Buffer): unknown {
+export function parseEvent(body: Buffer): unknown {
   return body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
 }
 

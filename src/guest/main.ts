@@ -13,6 +13,10 @@ import type { Handler } from './handler.js';
 import { HostConnection } from './io.js';
 import { runInvoke } from './invoke.js';
 import { startPlatformForwarder, takePlatformForward } from './platform-forwarder.js';
+import { installAwsLambdaGlobal, streamingMetadata } from './response-stream.js';
+import type { StreamingMetadata } from './response-stream.js';
+import { startStreamingInvoke } from './stream-invoke.js';
+import type { StreamingInvocation } from './stream-invoke.js';
 
 const HOST_FD = 3;
 const platformForward = takePlatformForward(process.env);
@@ -26,6 +30,7 @@ interface Loaded {
   readonly fn: FunctionInit;
   readonly handler: Handler;
   readonly isAsync: boolean;
+  readonly stream: StreamingMetadata;
 }
 
 const logState: LogState = { requestId: undefined };
@@ -34,8 +39,14 @@ let initStarted = false;
 /** The invocation in progress, if any (uncaught errors are reported against it). */
 let current: string | undefined;
 let queue: Promise<void> = Promise.resolve();
+/** The streaming invocation in progress: acks reach it at once, not behind the invocation in the queue. */
+let streaming: { readonly requestId: string; readonly invocation: StreamingInvocation } | undefined;
 
 const conn = new HostConnection(HOST_FD, (message, body) => {
+  if (message.t === 'stream-ack') {
+    if (streaming?.requestId === message.requestId) streaming.invocation.ack(message.bytes);
+    return;
+  }
   queue = queue
     .then(() => handle(message, body))
     .catch((err: unknown) => fatal('Uncaught Exception', err, toErrorPayload(err), 129));
@@ -53,10 +64,11 @@ async function init(fn: FunctionInit): Promise<void> {
   const started = performance.now();
   replaceEnv(fn.env);
   configureLogging(process.env);
+  installAwsLambdaGlobal(process.env);
   try {
     process.chdir(fn.taskRoot);
     const handler = await loadHandler(fn.taskRoot, fn.handler);
-    loaded = { fn, handler, isAsync: isAsyncHandler(handler) };
+    loaded = { fn, handler, isAsync: isAsyncHandler(handler), stream: streamingMetadata(handler) };
     conn.send({ t: 'init-ok', initMs: performance.now() - started });
   } catch (err) {
     // The RIC lets the load error reach its uncaughtException handler, which logs it,
@@ -71,6 +83,7 @@ async function invoke(msg: InvokeMessage, body: Buffer): Promise<void> {
   logState.requestId = msg.requestId;
   if (msg.traceId === undefined) delete process.env['_X_AMZN_TRACE_ID'];
   else process.env['_X_AMZN_TRACE_ID'] = msg.traceId;
+  if (loaded.stream.streaming) return invokeStreaming(loaded, msg, body);
   const outcome = await runInvoke(loaded.fn, loaded.handler, loaded.isAsync, msg, body);
   if (current !== msg.requestId) return; // already failed by an uncaught error
   current = undefined;
@@ -78,9 +91,27 @@ async function invoke(msg: InvokeMessage, body: Buffer): Promise<void> {
   else conn.send({ t: 'error', requestId: msg.requestId, error: outcome.error });
 }
 
+/** A streamified handler: chunks leave as written, then `stream-end` or `error`. */
+async function invokeStreaming(fn: Loaded, msg: InvokeMessage, body: Buffer): Promise<void> {
+  const { requestId } = msg;
+  const invocation = startStreamingInvoke(fn.fn, fn.handler, fn.stream, msg, body, {
+    chunk: (bytes, contentType) => {
+      // After an uncaught error was reported the host no longer listens; the process exits.
+      if (current === requestId) conn.send(contentType === undefined ? { t: 'chunk', requestId } : { t: 'chunk', requestId, contentType }, bytes);
+    },
+  });
+  streaming = { requestId, invocation };
+  const outcome = await invocation.outcome;
+  streaming = undefined;
+  if (current !== requestId) return;
+  current = undefined;
+  if (!outcome.ok) conn.send({ t: 'error', requestId, error: outcome.error });
+  else conn.send(outcome.contentType === undefined ? { t: 'stream-end', requestId } : { t: 'stream-end', requestId, contentType: outcome.contentType });
+}
+
 async function handle(message: HostMessage, body: Buffer): Promise<void> {
   if (message.t === 'init') await init(message.function);
-  else await invoke(message, body);
+  else if (message.t === 'invoke') await invoke(message, body);
 }
 
 /** Logs like the RIC, reports to the host (invoke error or init error), then exits. */

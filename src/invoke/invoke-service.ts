@@ -4,10 +4,10 @@
 // answers them with 200 + X-Amz-Function-Error (lambda-reference §2.2).
 import type { FunctionKey } from '../store/records.js';
 import type { Clock } from '../util/time.js';
-import type { InvocationResult, LogLine } from '../runtime/execution-types.js';
+import type { ExecutionInstance, InstanceOutcome, InvocationInput, InvocationResult, LogLine, ResponseSink } from '../runtime/execution-types.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { billedDuration, endLine, logTail, reportLine, startLine } from '../logs/platform-lines.js';
-import type { FunctionResolver } from './function-resolver.js';
+import type { FunctionResolver, ResolvedFunction } from './function-resolver.js';
 import type { InvocationEvents, InvocationOutcome, InvocationRecord } from './invocation-events.js';
 
 export interface InvokeRequest {
@@ -26,6 +26,26 @@ export interface InvokeResponse {
   readonly executedVersion: string;
   readonly payload: Buffer;
   readonly functionError: 'Unhandled' | undefined;
+  /** base64 of the last 4 KB of the log, when asked for. */
+  readonly logResult: string | undefined;
+}
+
+/** Where invokeStream() delivers a response (see runtime ResponseSink for the contract). */
+export interface InvokeStreamSink {
+  /**
+   * Once, before the first byte: the function was admitted and began its response.
+   * `streaming` false: a non-streaming handler, whose whole JSON result follows as one write.
+   */
+  begin(info: { readonly executedVersion: string; readonly contentType: string; readonly streaming: boolean }): void;
+  /** Bytes in order; a returned promise holds the function's writes back (backpressure). */
+  write(chunk: Buffer): void | Promise<void>;
+}
+
+export interface InvokeStreamResponse {
+  readonly requestId: string;
+  readonly executedVersion: string;
+  /** The function failed (before or after streaming some bytes); `payload` is what Invoke would return. */
+  readonly error: { readonly errorType: string; readonly errorMessage: string; readonly payload: Buffer } | undefined;
   /** base64 of the last 4 KB of the log, when asked for. */
   readonly logResult: string | undefined;
 }
@@ -64,34 +84,10 @@ export class InvokeService {
 
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
     const fn = await this.#deps.resolver.resolve(request.key, request.qualifier);
-    const { spec } = fn;
-    return this.#deps.scheduler.run(spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, async (instance) => {
-      const outcome = await instance.invoke({
-        requestId: request.requestId, payload: request.payload, invokedFunctionArn: fn.invokedArn,
-        clientContext: request.clientContext, traceId: request.traceId,
-      });
+    return this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, async (instance) => {
+      const outcome = await instance.invoke(this.#input(request, fn.invokedArn));
+      const lines = this.#record(request, fn, instance, outcome);
       const { result } = outcome;
-      const billed = billedDuration(outcome.durationMs);
-      const end = Math.round(outcome.startedAt + outcome.durationMs);
-      const lines: LogLine[] = [{ timestamp: outcome.startedAt, text: startLine(request.requestId, fn.executedVersion) }, ...outcome.lines];
-      if (result.kind === 'error' && result.cause === 'timeout') {
-        lines.push({ timestamp: end, text: `${new Date(end).toISOString()} ${request.requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds` });
-      }
-      lines.push({ timestamp: end, text: endLine(request.requestId) });
-      lines.push({
-        timestamp: end,
-        text: reportLine(request.requestId, {
-          durationMs: outcome.durationMs, billedDurationMs: billed, memorySizeMb: spec.memoryMb,
-          maxMemoryUsedMb: outcome.maxMemoryUsedMb, initDurationMs: outcome.initDurationMs,
-          status: result.kind === 'error' && result.cause === 'timeout' ? 'timeout' : undefined,
-        }),
-      });
-      this.#deps.invocations.publish({
-        key: request.key, version: fn.executedVersion, requestId: request.requestId, trigger: request.trigger,
-        logGroup: spec.logGroup, logStream: instance.logStream, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
-        billedDurationMs: billed, memorySizeMb: spec.memoryMb, maxMemoryUsedMb: outcome.maxMemoryUsedMb,
-        initDurationMs: outcome.initDurationMs, outcome: result.kind === 'success' ? 'success' : OUTCOME_OF_CAUSE[result.cause], lines,
-      });
       return {
         requestId: request.requestId,
         executedVersion: fn.executedVersion,
@@ -100,5 +96,66 @@ export class InvokeService {
         logResult: request.wantLogTail ? logTail(lines) : undefined,
       };
     });
+  }
+
+  /**
+   * InvokeWithResponseStream and RESPONSE_STREAM function URLs: the same admission, logs
+   * and invocation record as invoke(), the response handed to `sink` as the function writes
+   * it. Platform errors (not found, throttled) reject before the sink sees anything; function
+   * errors, also after some bytes, are in the response.
+   */
+  async invokeStream(request: InvokeRequest, sink: InvokeStreamSink): Promise<InvokeStreamResponse> {
+    const fn = await this.#deps.resolver.resolve(request.key, request.qualifier);
+    const { executedVersion } = fn;
+    const responseSink: ResponseSink = {
+      begin: (head) => sink.begin({ executedVersion, contentType: head.contentType, streaming: head.streaming }),
+      write: (chunk) => sink.write(chunk),
+    };
+    return this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, async (instance) => {
+      const outcome = await instance.invokeStream(this.#input(request, fn.invokedArn), responseSink);
+      const lines = this.#record(request, fn, instance, outcome);
+      const { result } = outcome;
+      return {
+        requestId: request.requestId,
+        executedVersion,
+        error: result.kind === 'success' ? undefined : { errorType: result.error.errorType, errorMessage: result.error.errorMessage, payload: errorPayload(result) },
+        logResult: request.wantLogTail ? logTail(lines) : undefined,
+      };
+    });
+  }
+
+  #input(request: InvokeRequest, invokedFunctionArn: string): InvocationInput {
+    return {
+      requestId: request.requestId, payload: request.payload, invokedFunctionArn,
+      clientContext: request.clientContext, traceId: request.traceId,
+    };
+  }
+
+  /** Wraps the function's lines in START / END / REPORT and publishes the invocation record. */
+  #record(request: InvokeRequest, fn: ResolvedFunction, instance: ExecutionInstance, outcome: InstanceOutcome): LogLine[] {
+    const { spec } = fn;
+    const { result } = outcome;
+    const billed = billedDuration(outcome.durationMs);
+    const end = Math.round(outcome.startedAt + outcome.durationMs);
+    const lines: LogLine[] = [{ timestamp: outcome.startedAt, text: startLine(request.requestId, fn.executedVersion) }, ...outcome.lines];
+    if (result.kind === 'error' && result.cause === 'timeout') {
+      lines.push({ timestamp: end, text: `${new Date(end).toISOString()} ${request.requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds` });
+    }
+    lines.push({ timestamp: end, text: endLine(request.requestId) });
+    lines.push({
+      timestamp: end,
+      text: reportLine(request.requestId, {
+        durationMs: outcome.durationMs, billedDurationMs: billed, memorySizeMb: spec.memoryMb,
+        maxMemoryUsedMb: outcome.maxMemoryUsedMb, initDurationMs: outcome.initDurationMs,
+        status: result.kind === 'error' && result.cause === 'timeout' ? 'timeout' : undefined,
+      }),
+    });
+    this.#deps.invocations.publish({
+      key: request.key, version: fn.executedVersion, requestId: request.requestId, trigger: request.trigger,
+      logGroup: spec.logGroup, logStream: instance.logStream, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
+      billedDurationMs: billed, memorySizeMb: spec.memoryMb, maxMemoryUsedMb: outcome.maxMemoryUsedMb,
+      initDurationMs: outcome.initDurationMs, outcome: result.kind === 'success' ? 'success' : OUTCOME_OF_CAUSE[result.cause], lines,
+    });
+    return lines;
   }
 }

@@ -2,6 +2,11 @@
 // Payload bytes travel in the frame body, never inside the header JSON:
 //   invoke → body = event JSON bytes       result → body = response JSON bytes
 //   log    → body = the formatted line (UTF-8), so a large console.log cannot blow the header limit.
+//   chunk  → body = bytes a streaming handler wrote (awslambda.streamifyResponse), sent as written.
+// Response streaming: the guest sends `chunk` frames while the handler writes, then exactly one
+// `stream-end` (or `error`). The host answers with `stream-ack` as it hands bytes on; the guest
+// keeps at most STREAM_WINDOW_BYTES unacknowledged, so a slow consumer slows the handler's
+// writes (the Writable's backpressure) instead of filling the host's memory.
 // The host treats everything from the guest as untrusted (handler code runs in the same
 // process as the guest runtime and can write to the socket), hence parseGuestMessage.
 
@@ -11,6 +16,17 @@ export const MAX_RESPONSE_BYTES = 6_291_556;
 export const MAX_LOG_LINE_BYTES = 256 * 1024;
 /** Largest header the host accepts from a guest. */
 export const MAX_GUEST_HEADER_BYTES = 1024 * 1024;
+/** Largest streamed response (lambda-reference §2.4, §7.7): 200 MiB. */
+export const MAX_STREAM_RESPONSE_BYTES = 200 * 1024 * 1024;
+/** Unacknowledged streamed bytes the guest may have in flight before its writes wait. */
+export const STREAM_WINDOW_BYTES = 1024 * 1024;
+/** Largest `chunk` body; bigger writes are split (the host's frame decoder caps bodies). */
+export const MAX_CHUNK_BYTES = 256 * 1024;
+/** Content type of a non-streaming result, and the RIC's default for a stream. */
+export const JSON_CONTENT_TYPE = 'application/json';
+export const DEFAULT_STREAM_CONTENT_TYPE = 'application/octet-stream';
+/** A content type longer than this is a protocol violation. */
+const MAX_CONTENT_TYPE_LENGTH = 1024;
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 export const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
@@ -60,7 +76,14 @@ export interface InvokeMessage {
   readonly traceId?: string;
 }
 
-export type HostMessage = InitMessage | InvokeMessage;
+/** The host handed `bytes` more streamed bytes of `requestId` on (see STREAM_WINDOW_BYTES). */
+export interface StreamAckMessage {
+  readonly t: 'stream-ack';
+  readonly requestId: string;
+  readonly bytes: number;
+}
+
+export type HostMessage = InitMessage | InvokeMessage | StreamAckMessage;
 
 // guest → host
 
@@ -104,7 +127,23 @@ export interface ErrorMessage {
   readonly exiting?: boolean;
 }
 
-export type GuestMessage = ReadyMessage | InitOkMessage | InitErrorMessage | LogMessage | ResultMessage | ErrorMessage;
+/** Bytes a streaming handler wrote; the frame body. */
+export interface ChunkMessage {
+  readonly t: 'chunk';
+  readonly requestId: string;
+  /** On the first chunk only: the content type the function set (setContentType / HttpResponseStream). */
+  readonly contentType?: string;
+}
+
+/** The streaming handler settled and its stream finished: success. */
+export interface StreamEndMessage {
+  readonly t: 'stream-end';
+  readonly requestId: string;
+  /** When no chunk carried it (nothing was written). */
+  readonly contentType?: string;
+}
+
+export type GuestMessage = ReadyMessage | InitOkMessage | InitErrorMessage | LogMessage | ResultMessage | ErrorMessage | ChunkMessage | StreamEndMessage;
 
 type Obj = Record<string, unknown>;
 
@@ -163,6 +202,15 @@ export function parseGuestMessage(header: unknown): GuestMessage | undefined {
       if (!str(requestId) || !error) return undefined;
       return header['exiting'] === true ? { t: 'error', requestId, error, exiting: true } : { t: 'error', requestId, error };
     }
+    case 'chunk':
+    case 'stream-end': {
+      const t = header['t'] === 'chunk' ? 'chunk' : 'stream-end';
+      const requestId = header['requestId'];
+      const contentType = header['contentType'];
+      if (!str(requestId)) return undefined;
+      if (contentType === undefined) return { t, requestId };
+      return str(contentType) && contentType.length <= MAX_CONTENT_TYPE_LENGTH ? { t, requestId, contentType } : undefined;
+    }
     default:
       return undefined;
   }
@@ -179,6 +227,10 @@ export function parseHostMessage(header: unknown): HostMessage | undefined {
   if (header['t'] === 'invoke') {
     if (!str(header['requestId']) || !finite(header['deadlineMs']) || !str(header['invokedFunctionArn'])) return undefined;
     return header as unknown as InvokeMessage;
+  }
+  if (header['t'] === 'stream-ack') {
+    if (!str(header['requestId']) || !finite(header['bytes'])) return undefined;
+    return header as unknown as StreamAckMessage;
   }
   return undefined;
 }

@@ -49,6 +49,38 @@ export interface InstanceOutcome {
   readonly maxMemoryUsedMb: number;
 }
 
+/** What is known of a response before its first byte. */
+export interface ResponseHead {
+  /**
+   * The content type the function set: `application/octet-stream` by default,
+   * `application/vnd.awslambda.http-integration-response` after HttpResponseStream.from,
+   * `application/json` for a non-streaming handler's result.
+   */
+  readonly contentType: string;
+  /** False for a non-streaming handler: its whole JSON result follows as one write. */
+  readonly streaming: boolean;
+}
+
+/**
+ * Where a streamed response goes (InvokeWithResponseStream, RESPONSE_STREAM URLs). The
+ * instance calls it in order, as bytes arrive from the guest, never after the invocation's
+ * outcome resolved; the caller writes its own end (InvokeComplete, the end of an HTTP body)
+ * after that.
+ */
+export interface ResponseSink {
+  /**
+   * Once, before the first write. Not called when the invocation fails before producing a byte.
+   */
+  begin(head: ResponseHead): void;
+  /**
+   * Some bytes. A returned promise is backpressure: the guest may stay at most one window
+   * (1 MiB) ahead of its settlement, and its writes wait beyond that. It must settle once the
+   * bytes are handed off or the consumer is gone (a client that went away discards, as on
+   * Lambda, where a function keeps running when its caller disconnects).
+   */
+  write(chunk: Buffer): void | Promise<void>;
+}
+
 /** One execution environment bound to one function version for life; one request at a time. */
 export interface ExecutionInstance {
   readonly id: string;
@@ -59,6 +91,13 @@ export interface ExecutionInstance {
   /** False once the sandbox died or was killed (timeout, crash, OOM): never reuse it. */
   readonly alive: boolean;
   invoke(input: InvocationInput): Promise<InstanceOutcome>;
+  /**
+   * The same invocation, its response delivered to `sink` as the function writes it (a
+   * non-streaming handler's result arrives as one write). The outcome's success payload is
+   * then empty; errors (also after some bytes were written) are in its result as for invoke().
+   * Streamed responses are limited to 200 MiB (then Function.ResponseSizeTooLarge).
+   */
+  invokeStream(input: InvocationInput, sink: ResponseSink): Promise<InstanceOutcome>;
   /** Kills the sandbox; idempotent. */
   dispose(): Promise<void>;
 }

@@ -1,14 +1,17 @@
 // An execution environment: one Sandbox bound to one function version for life, serving
 // one request at a time (lambda-reference §4.4). The host enforces every limit from the
 // outside: the INIT limit (10 s), the function timeout (kill → Sandbox.Timedout), process
-// exit (Runtime.ExitError), OOM (Runtime.OutOfMemory) and the 6 MB response limit.
-// After a timeout, exit or OOM the instance is dead and the scheduler replaces it.
+// exit (Runtime.ExitError), OOM (Runtime.OutOfMemory) and the 6 MB response limit (200 MiB
+// for a streamed response, stream-relay.ts). After a timeout, exit or OOM the instance is
+// dead and the scheduler replaces it; so it is after a stream that passed its size limit,
+// since the handler is still writing it.
 import { performance } from 'node:perf_hooks';
 import { MAX_RESPONSE_BYTES } from '../protocol/index.js';
 import type { ErrorPayload, GuestMessage } from '../protocol/index.js';
-import type { ExecutionInstance, FunctionSpec, InstanceOutcome, InvocationInput, InvocationResult, LogLine } from './execution-types.js';
+import type { ExecutionInstance, FunctionSpec, InstanceOutcome, InvocationInput, InvocationResult, LogLine, ResponseSink } from './execution-types.js';
 import { functionEnvironment } from './function-environment.js';
 import type { FrameBody, Sandbox, SandboxExit } from './sandbox/index.js';
+import { StreamRelay } from './stream-relay.js';
 
 /** Lambda's on-demand INIT limit. */
 export const INIT_TIMEOUT_MS = 10_000;
@@ -123,7 +126,15 @@ export class SandboxInstance implements ExecutionInstance {
     return this.#state !== 'dead';
   }
 
-  async invoke(input: InvocationInput): Promise<InstanceOutcome> {
+  invoke(input: InvocationInput): Promise<InstanceOutcome> {
+    return this.#run(input, undefined);
+  }
+
+  invokeStream(input: InvocationInput, sink: ResponseSink): Promise<InstanceOutcome> {
+    return this.#run(input, sink);
+  }
+
+  async #run(input: InvocationInput, sink: ResponseSink | undefined): Promise<InstanceOutcome> {
     if (this.#state === 'busy') throw new Error(`instance ${this.id} is busy (one request at a time)`);
     const startedAt = this.#now();
     const t0 = performance.now();
@@ -152,32 +163,51 @@ export class SandboxInstance implements ExecutionInstance {
 
     this.#state = 'busy';
     const deadlineMs = startedAt + this.#spec.timeoutSec * 1000;
+    const { requestId } = input;
     let exiting = false;
+    /** Created on the first chunk: non-streaming handlers never pay for it. */
+    let relay: StreamRelay | undefined;
     const result = await new Promise<InvocationResult>((resolve) => {
       const timer = setTimeout(() => this.#waiter?.({ kind: 'timeout' }), Math.max(0, deadlineMs - this.#now()));
       const finish = (r: InvocationResult): void => {
         clearTimeout(timer);
         this.#waiter = undefined;
+        relay?.close();
         resolve(r);
       };
+      const tooLarge = (limit: number): InvocationResult => ({
+        kind: 'error',
+        cause: 'response-too-large',
+        error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${limit} bytes).`, trace: [] },
+      });
       this.#waiter = (event) => {
         if (event.kind === 'timeout') {
           // The exit that follows (killedBy 'timeout') completes the invocation.
           this.#sandbox.kill('timeout');
         } else if (event.kind === 'exit') {
-          finish({ kind: 'error', ...exitFailure(input.requestId, event.exit, this.#spec.timeoutSec) });
-        } else if (event.message.t === 'result' && event.message.requestId === input.requestId) {
+          finish({ kind: 'error', ...exitFailure(requestId, event.exit, this.#spec.timeoutSec) });
+        } else if (event.message.t === 'result' && event.message.requestId === requestId) {
           const { frame } = event;
           if (frame.bodyTruncated || frame.bodyLength > MAX_RESPONSE_BYTES) {
-            finish({
-              kind: 'error',
-              cause: 'response-too-large',
-              error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, trace: [] },
-            });
-          } else {
+            finish(tooLarge(MAX_RESPONSE_BYTES));
+          } else if (sink === undefined) {
             finish({ kind: 'success', payload: Buffer.from(frame.body) });
+          } else {
+            // A non-streaming handler invoked for a stream: its whole payload is one chunk.
+            new StreamRelay(sink, () => undefined).whole(Buffer.from(frame.body));
+            finish({ kind: 'success', payload: Buffer.alloc(0) });
           }
-        } else if (event.message.t === 'error' && event.message.requestId === input.requestId) {
+        } else if (event.message.t === 'chunk' && event.message.requestId === requestId) {
+          relay ??= new StreamRelay(sink, (bytes) => this.#sandbox.send({ t: 'stream-ack', requestId, bytes }));
+          if (!relay.chunk(event.frame, event.message.contentType)) {
+            // The handler is still writing: stop it (the instance is discarded, as after a timeout).
+            exiting = true;
+            finish(tooLarge(relay.limit));
+          }
+        } else if (event.message.t === 'stream-end' && event.message.requestId === requestId) {
+          relay ??= new StreamRelay(sink, () => undefined);
+          finish({ kind: 'success', payload: relay.end(event.message.contentType) });
+        } else if (event.message.t === 'error' && event.message.requestId === requestId) {
           // An uncaught exception / unhandled rejection: the runtime exits after reporting it.
           exiting = event.message.exiting === true;
           finish({ kind: 'error', cause: 'handler', error: event.message.error });
@@ -185,7 +215,7 @@ export class SandboxInstance implements ExecutionInstance {
       };
       this.#sandbox.send(
         {
-          t: 'invoke', requestId: input.requestId, deadlineMs, invokedFunctionArn: input.invokedFunctionArn,
+          t: 'invoke', requestId, deadlineMs, invokedFunctionArn: input.invokedFunctionArn,
           ...(input.clientContext !== undefined ? { clientContext: input.clientContext } : {}),
           ...(input.traceId !== undefined ? { traceId: input.traceId } : {}),
         },

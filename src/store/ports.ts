@@ -2,6 +2,8 @@
 // passes the one contract suite in test/store/store-contract.ts. Methods are async so a
 // networked implementation fits the same shape.
 import type { AsyncEvent, AsyncEventStatus, EventInvokeConfig, FunctionKey, FunctionRecord, FunctionState, FunctionVersionRecord, LastUpdateStatus, LogEvent, Scope, StoredLogEvent } from './records.js';
+import type { RouteTableRecord } from './records.js';
+import type { FunctionUrlConfigRecord } from './records.js';
 
 export interface ListPage<T> {
   readonly items: readonly T[];
@@ -139,11 +141,37 @@ export interface EventInvokeConfigRepository {
   delete(key: FunctionKey, qualifier: string): Promise<boolean>;
 }
 
+/** The HTTP API route table of each account and region, read and written whole. */
+export interface RouteRepository {
+  get(scope: Scope): Promise<RouteTableRecord | undefined>;
+  /**
+   * Stores the table if the scope's current revision is still `expectedRevision`
+   * (undefined: no table yet) — compare-and-swap, so concurrent edits cannot both win;
+   * false when it changed.
+   */
+  put(table: RouteTableRecord, expectedRevision: string | undefined): Promise<boolean>;
+}
+
+/** Function URL configs; `urlId` is unique across the platform. */
+export interface FunctionUrlRepository {
+  /** Inserts the config; false when the function and qualifier have one already (or the url id is taken). */
+  create(config: FunctionUrlConfigRecord): Promise<boolean>;
+  get(key: FunctionKey, qualifier: string): Promise<FunctionUrlConfigRecord | undefined>;
+  getByUrlId(urlId: string): Promise<FunctionUrlConfigRecord | undefined>;
+  /** The configs of a function, in qualifier order. */
+  list(key: FunctionKey): Promise<readonly FunctionUrlConfigRecord[]>;
+  /** Replaces the config of the same function and qualifier (its urlId and createdAt kept); false when there is none. */
+  update(config: FunctionUrlConfigRecord): Promise<boolean>;
+  delete(key: FunctionKey, qualifier: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly functions: FunctionRepository;
   readonly events: EventQueue;
   readonly eventInvokeConfigs: EventInvokeConfigRepository;
   readonly logs: LogRepository;
+  readonly routes: RouteRepository;
+  readonly functionUrls: FunctionUrlRepository;
   /** Closes connections; idempotent. */
   close(): Promise<void>;
 }

@@ -117,3 +117,74 @@ export interface EventInvokeConfig extends FunctionKey {
   /** Epoch ms. */
   readonly lastModified: number;
 }
+
+/** One route of the HTTP API route table (API Gateway HTTP API semantics). */
+export interface HttpRouteRecord {
+  /** `GET /users/{id}`, `ANY /api/{proxy+}` or `$default`. */
+  readonly routeKey: string;
+  /** The function's name. */
+  readonly function: string;
+  readonly qualifier: string | undefined;
+  /** The name of an authorizer of the same table. */
+  readonly authorizer: string | undefined;
+  /** JWT authorizers only: the token must carry at least one of these scopes. */
+  readonly authorizationScopes: readonly string[] | undefined;
+}
+
+export interface JwtAuthorizerRecord {
+  readonly type: 'jwt';
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  /** Where the keys are: a URL, a file, or (neither) the issuer's OIDC discovery document. */
+  readonly jwksUri: string | undefined;
+  readonly jwksFile: string | undefined;
+  /** `$request.header.Authorization` by default. */
+  readonly identitySource: string;
+}
+
+export interface LambdaAuthorizerRecord {
+  readonly type: 'lambda';
+  readonly function: string;
+  readonly qualifier: string | undefined;
+  readonly identitySource: readonly string[];
+  readonly resultTtlInSeconds: number;
+  readonly enableSimpleResponses: boolean;
+}
+
+export type AuthorizerRecord = JwtAuthorizerRecord | LambdaAuthorizerRecord;
+
+/** The HTTP API of an account and region: its routes and the authorizers they name. */
+export interface RouteTableRecord extends Scope {
+  readonly routes: readonly HttpRouteRecord[];
+  readonly authorizers: Readonly<Record<string, AuthorizerRecord>>;
+  /** Changes on every write (compare-and-swap). */
+  readonly revision: string;
+  /** Epoch ms. */
+  readonly lastModified: number;
+}
+
+export type FunctionUrlAuthType = 'NONE' | 'AWS_IAM';
+export type FunctionUrlInvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
+
+/** A function URL's CORS settings, as CreateFunctionUrlConfig's `Cors` (members as given). */
+export interface FunctionUrlCors {
+  readonly allowCredentials?: boolean | undefined;
+  readonly allowHeaders?: readonly string[] | undefined;
+  readonly allowMethods?: readonly string[] | undefined;
+  readonly allowOrigins?: readonly string[] | undefined;
+  readonly exposeHeaders?: readonly string[] | undefined;
+  readonly maxAge?: number | undefined;
+}
+
+/** A function URL config, per function and qualifier (`$LATEST` when none). */
+export interface FunctionUrlConfigRecord extends FunctionKey {
+  readonly qualifier: string;
+  /** 32 lowercase letters and digits, random, kept for the life of the config: the host label. */
+  readonly urlId: string;
+  readonly authType: FunctionUrlAuthType;
+  readonly cors: FunctionUrlCors | undefined;
+  readonly invokeMode: FunctionUrlInvokeMode;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly lastModified: number;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeFrame, FrameDecoder, FrameError, parseGuestMessage } from '../../src/protocol/index.js';
+import { encodeFrame, FrameDecoder, FrameError, parseGuestMessage, parseHostMessage } from '../../src/protocol/index.js';
 
 test('frames survive any chunking, bodies stay raw bytes', () => {
   const body = Buffer.from(JSON.stringify({ big: 'é'.repeat(10_000) }));
@@ -44,4 +44,14 @@ test('guest messages are validated', () => {
   assert.equal(parseGuestMessage({ t: 'result' }), undefined);
   assert.equal(parseGuestMessage({ t: 'invoke', requestId: 'r' }), undefined);
   assert.equal(parseGuestMessage([]), undefined);
+});
+
+test('streaming messages are validated: chunk, stream-end (content type optional, bounded), stream-ack', () => {
+  assert.deepEqual(parseGuestMessage({ t: 'chunk', requestId: 'r', contentType: 'text/plain' }), { t: 'chunk', requestId: 'r', contentType: 'text/plain' });
+  assert.deepEqual(parseGuestMessage({ t: 'chunk', requestId: 'r', extra: 1 }), { t: 'chunk', requestId: 'r' });
+  assert.deepEqual(parseGuestMessage({ t: 'stream-end', requestId: 'r' }), { t: 'stream-end', requestId: 'r' });
+  assert.equal(parseGuestMessage({ t: 'chunk', requestId: 'r', contentType: 'x'.repeat(2000) }), undefined);
+  assert.equal(parseGuestMessage({ t: 'stream-end', requestId: 7 }), undefined);
+  assert.deepEqual(parseHostMessage({ t: 'stream-ack', requestId: 'r', bytes: 10 }), { t: 'stream-ack', requestId: 'r', bytes: 10 });
+  assert.equal(parseHostMessage({ t: 'stream-ack', requestId: 'r' }), undefined);
 });

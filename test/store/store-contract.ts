@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Store } from '../../src/store/ports.js';
 import type { AsyncEvent, FunctionRecord, FunctionVersionRecord, Scope } from '../../src/store/records.js';
+import type { RouteTableRecord } from '../../src/store/records.js';
+import type { FunctionUrlConfigRecord } from '../../src/store/records.js';
 
 export interface StoreFixture {
   readonly store: Store;
@@ -210,12 +212,65 @@ export function storeContract(implementation: string, open: () => Promise<StoreF
       assert.equal(await store.eventInvokeConfigs.get(key, '$LATEST'), undefined);
     });
 
+    test('route tables are per account and region, written whole with a compare-and-swap on the revision', async () => {
+      const table: RouteTableRecord = {
+        ...scope, revision: 'r1', lastModified: 7,
+        routes: [
+          { routeKey: 'GET /users/{id}', function: 'users', qualifier: undefined, authorizer: 'jwt', authorizationScopes: ['read'] },
+          { routeKey: '$default', function: 'fallback', qualifier: '$LATEST', authorizer: undefined, authorizationScopes: undefined },
+        ],
+        authorizers: {
+          jwt: { type: 'jwt', issuer: 'https://issuer', audience: ['a'], jwksUri: undefined, jwksFile: '/keys.json', identitySource: '$request.header.Authorization' },
+          token: { type: 'lambda', function: 'auth', qualifier: undefined, identitySource: ['$request.header.x-token'], resultTtlInSeconds: 300, enableSimpleResponses: true },
+        },
+      };
+      assert.equal(await store.routes.get(scope), undefined);
+      assert.equal(await store.routes.put(table, 'r0'), false, 'no table yet: only an insert (expected undefined) succeeds');
+      assert.equal(await store.routes.put(table, undefined), true);
+      assert.deepEqual(await store.routes.get(scope), table);
+      assert.equal(await store.routes.put({ ...table, revision: 'x' }, undefined), false, 'a second insert loses');
+      const next = { ...table, routes: table.routes.slice(1), revision: 'r2', lastModified: 8 };
+      assert.equal(await store.routes.put(next, 'wrong'), false);
+      assert.equal(await store.routes.put(next, 'r1'), true);
+      assert.deepEqual(await store.routes.get(scope), next);
+      assert.equal(await store.routes.get({ account: '333333333333', region: 'us-east-1' }), undefined);
+      assert.equal(await store.routes.get({ ...scope, region: 'eu-west-1' }), undefined);
+    });
+
+    test('function URL configs: one per function and qualifier, found by url id, updated in place, gone with their function', async () => {
+      await store.functions.create(fn('urlfn'));
+      const key = { ...scope, name: 'urlfn' };
+      const config: FunctionUrlConfigRecord = {
+        ...key, qualifier: '$LATEST', urlId: 'a'.repeat(32), authType: 'NONE', invokeMode: 'BUFFERED', createdAt: 10, lastModified: 10,
+        cors: { allowOrigins: ['https://example.com'], allowMethods: ['GET', 'POST'], maxAge: 60, allowCredentials: true },
+      };
+      assert.equal(await store.functionUrls.create(config), true);
+      assert.deepEqual(await store.functionUrls.get(key, '$LATEST'), config);
+      assert.deepEqual(await store.functionUrls.getByUrlId('a'.repeat(32)), config);
+      assert.equal(await store.functionUrls.create({ ...config, urlId: 'b'.repeat(32) }), false, 'one config per function and qualifier');
+      assert.equal(await store.functionUrls.getByUrlId('b'.repeat(32)), undefined);
+      assert.equal(await store.functionUrls.create({ ...config, name: 'no-such-function' }), false, 'the function must exist');
+      const updated = { ...config, authType: 'AWS_IAM' as const, cors: undefined, invokeMode: 'RESPONSE_STREAM' as const, lastModified: 20 };
+      assert.equal(await store.functionUrls.update({ ...updated, urlId: 'ignored', createdAt: 99 }), true);
+      assert.deepEqual(await store.functionUrls.get(key, '$LATEST'), updated, 'urlId and createdAt are kept');
+      assert.deepEqual((await store.functionUrls.list(key)).map((c) => c.urlId), ['a'.repeat(32)]);
+      assert.equal(await store.functionUrls.update({ ...updated, qualifier: 'live' }), false);
+      assert.equal(await store.functionUrls.delete(key, '$LATEST'), true);
+      assert.equal(await store.functionUrls.delete(key, '$LATEST'), false);
+      assert.equal(await store.functionUrls.getByUrlId('a'.repeat(32)), undefined);
+      assert.equal(await store.functionUrls.create({ ...config, urlId: 'c'.repeat(32) }), true);
+      await store.functions.delete(key);
+      assert.equal(await store.functionUrls.getByUrlId('c'.repeat(32)), undefined, 'deleting the function deletes its URLs');
+      assert.deepEqual(await store.functionUrls.list(key), []);
+    });
+
     test('everything written survives closing and reopening', async () => {
       store = await fixture.reopen();
       const got = await store.functions.get({ ...scope, name: 'cas' });
       assert.equal(got?.latest.revisionId, 'rev-2');
       assert.deepEqual(got?.latest.settings.environment, { A: 'b' });
       assert.deepEqual((await store.logs.query({ ...scope, logGroup: '/aws/lambda/logged', limit: 10 })).map((e) => e.message), ['second']);
+      assert.equal((await store.routes.get(scope))?.revision, 'r2');
     });
   });
 }

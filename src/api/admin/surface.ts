@@ -17,6 +17,8 @@ export interface AdminDeps {
   /** The sandbox driver in use and its isolation level. */
   readonly sandbox: { readonly driver: string; readonly isolation: string };
   readonly events: EventQueue;
+  /** Routes other modules serve under /nimbus/v1 (the HTTP API's route table). */
+  readonly extraRoutes?: readonly Route[];
 }
 
 const EVENT_STATUSES = ['queued', 'leased', 'succeeded', 'failed'] as const;
@@ -79,6 +81,7 @@ export function createAdminSurface(deps: AdminDeps): Surface {
         return { status: 200, headers: { 'content-type': 'application/zip' }, body: zip };
       },
     },
+    ...(deps.extraRoutes ?? []),
   ];
   return {
     name: 'Nimbus admin',

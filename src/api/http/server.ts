@@ -10,14 +10,31 @@ import { NimbusError } from '../../errors.js';
 import type { Scope } from '../../store/records.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { accountOf, readCredentialScope } from './sigv4-scope.js';
-import type { ApiRequest, ApiResponse, Route, Surface } from './types.js';
+import type { ApiRequest, ApiResponse, RawHttpHandler, Route, Surface } from './types.js';
 
 export interface ApiServerOptions {
   readonly surfaces: readonly Surface[];
   readonly defaultScope: Scope;
   /** Called for errors that are the platform's fault, with the request id. */
   readonly onInternalError: (err: unknown, requestId: string) => void;
+  /** Asked first, in order, whether they take a request (function URLs, HTTP API routes). */
+  readonly rawHandlers?: readonly RawHttpHandler[];
+  /** Slow-client limits; the defaults suit the API (tests shorten them). */
+  readonly timeouts?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** Time a client has to send the request line and headers (slowloris protection). */
+  readonly headersMs: number;
+  /** Time a client has to send the whole request: long enough for a 70 MB CreateFunction on a slow link. */
+  readonly requestMs: number;
+  /** How often node:http checks the two deadlines above (its default, 30 s, would let them overrun). */
+  readonly checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 20_000, requestMs: 300_000, checkIntervalMs: 1_000 };
+/** node:http's default, stated: larger request heads get 431 Request Header Fields Too Large. */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 interface MountedSurface {
   readonly surface: Surface;
@@ -33,8 +50,16 @@ function mount(surface: Surface): MountedSurface {
   return { surface, router };
 }
 
+function renderInternal(requestId: string): ApiResponse {
+  return { status: 500, headers: { 'x-amzn-errortype': 'ServiceException' }, body: { Type: 'Service', Message: `An internal error occurred (request ${requestId}); see the platform log.` } };
+}
+
 function send(res: ServerResponse, response: ApiResponse, requestId: string): void {
   const headers: Record<string, string | number> = { 'x-amzn-requestid': requestId, ...response.headers };
+  if (response.stream) {
+    res.writeHead(response.status, headers); // the body follows from response.stream (see handle)
+    return;
+  }
   let payload: Buffer | string | undefined;
   if (response.body === undefined) payload = undefined;
   else if (Buffer.isBuffer(response.body) || typeof response.body === 'string') payload = response.body;
@@ -54,6 +79,21 @@ export function createApiServer(options: ApiServerOptions): http.Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
+    const rawUrl = req.url ?? '/';
+    const query = rawUrl.indexOf('?');
+    const rawPath = query === -1 ? rawUrl : rawUrl.slice(0, query);
+    const raw = options.rawHandlers?.find((h) => h.claims(req, rawPath));
+    if (raw) {
+      if (!server.listening) res.shouldKeepAlive = false; // draining, as reply() below
+      try {
+        await raw.handle(req, res, requestId);
+      } catch (err) {
+        options.onInternalError(err, requestId);
+        if (!res.headersSent) send(res, renderInternal(requestId), requestId);
+        else res.destroy();
+      }
+      return;
+    }
     const reply = (response: ApiResponse): void => {
       // Draining (close() was called): close the connection after this response, or a
       // keep-alive client would hold close() open for the keep-alive timeout.
@@ -82,7 +122,9 @@ export function createApiServer(options: ApiServerOptions): http.Server {
         method: req.method ?? 'GET', path: url.pathname, params: found.params, query: url.searchParams,
         headers: req.headers, body, scope, requestId,
       };
-      reply(await route.handle(request));
+      const response = await route.handle(request);
+      reply(response);
+      if (response.stream) await response.stream(res);
     } catch (err) {
       if (!(err instanceof NimbusError) || err.spec.kind === 'Service') options.onInternalError(err, requestId);
       // After an oversized body we stopped reading: close the connection rather than drain it.
@@ -91,7 +133,14 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     }
   }
 
-  const server = http.createServer((req, res) => {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
+  const serverOptions: http.ServerOptions = {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
+  const server = http.createServer(serverOptions, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       options.onInternalError(err, 'none');
       if (!res.headersSent) res.writeHead(500);

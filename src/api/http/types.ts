@@ -1,5 +1,5 @@
 // The HTTP layer's own small vocabulary: a parsed request, a response, a route.
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Scope } from '../../store/records.js';
 
 export interface ApiRequest {
@@ -20,6 +20,11 @@ export interface ApiResponse {
   readonly headers?: Readonly<Record<string, string>>;
   /** JSON-serialised when not a Buffer or string. */
   readonly body?: unknown;
+  /**
+   * A streamed body instead of `body` (InvokeWithResponseStream): called once the head is
+   * written (chunked, no content-length); writes and ends `res` itself and never rejects.
+   */
+  readonly stream?: (res: ServerResponse) => Promise<void>;
 }
 
 export interface Route {
@@ -41,4 +46,18 @@ export interface Surface {
   readonly routes: readonly Route[];
   /** Renders an error in this surface's own shape. */
   renderError(err: unknown, requestId: string): ApiResponse;
+}
+
+/**
+ * A handler that takes a request before any surface sees it, for front ends that need
+ * the request as sent (exact path, repeated headers, body bytes, client address) and
+ * write their own response (repeated Set-Cookie, HEAD, binary bodies): function URLs,
+ * HTTP API routes. Claimed by host or path prefix, never by signature.
+ */
+export interface RawHttpHandler {
+  readonly name: string;
+  /** Whether this handler takes the request; `path` is the request path as sent (still percent-encoded, no query). */
+  claims(req: IncomingMessage, path: string): boolean;
+  /** Reads the body and writes the whole response. A throw is a platform error (500). */
+  handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void>;
 }

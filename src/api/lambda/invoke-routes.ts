@@ -10,12 +10,12 @@ import { resolveFunctionRef } from './function-ref.js';
 export const INVOKE_MAX_BODY = 6 * 1024 * 1024;
 const CLIENT_CONTEXT_MAX = 3583;
 
-function header(req: ApiRequest, name: string): string | undefined {
+export function header(req: ApiRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function clientContextOf(req: ApiRequest): string | undefined {
+export function clientContextOf(req: ApiRequest): string | undefined {
   const raw = header(req, 'x-amz-client-context');
   if (raw === undefined || raw === '') return undefined;
   if (raw.length > CLIENT_CONTEXT_MAX) throw invalidParameter('X-Amz-Client-Context', `must be at most ${CLIENT_CONTEXT_MAX} characters of base64 (got ${raw.length})`);
@@ -30,7 +30,7 @@ function clientContextOf(req: ApiRequest): string | undefined {
 }
 
 /** The event must be JSON (an empty body is the empty object). */
-function payloadOf(body: Buffer): Buffer {
+export function payloadOf(body: Buffer): Buffer {
   if (body.length === 0) return Buffer.from('{}');
   try {
     JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));

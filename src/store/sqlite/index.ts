@@ -6,6 +6,8 @@ import { createSqliteFunctionRepository } from './function-repository.js';
 import { createSqliteEventInvokeConfigRepository } from './event-invoke-config-repository.js';
 import { createSqliteEventQueue } from './event-queue.js';
 import { createSqliteLogRepository } from './log-repository.js';
+import { createSqliteRouteRepository } from './route-repository.js';
+import { createSqliteFunctionUrlRepository } from './function-url-repository.js';
 
 export function createSqliteStore(file: string): Store {
   const db = openDatabase(path.resolve(file));
@@ -15,6 +17,8 @@ export function createSqliteStore(file: string): Store {
     logs: createSqliteLogRepository(db),
     events: createSqliteEventQueue(db),
     eventInvokeConfigs: createSqliteEventInvokeConfigRepository(db),
+    routes: createSqliteRouteRepository(db),
+    functionUrls: createSqliteFunctionUrlRepository(db),
     close() {
       if (!closed) {
         closed = true;

@@ -49,6 +49,23 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (account, region, name, qualifier),
      FOREIGN KEY (account, region, name) REFERENCES functions (account, region, name) ON DELETE CASCADE
    ) WITHOUT ROWID;`,
+  // 4: function URL configs, one per function and qualifier; url_id (the host label) is
+  // unique across the platform, so a request finds its function by Host alone.
+  `CREATE TABLE function_urls (
+     url_id TEXT NOT NULL PRIMARY KEY,
+     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, qualifier TEXT NOT NULL,
+     auth_type TEXT NOT NULL, cors TEXT, invoke_mode TEXT NOT NULL,
+     created_at INTEGER NOT NULL, last_modified INTEGER NOT NULL,
+     UNIQUE (account, region, name, qualifier),
+     FOREIGN KEY (account, region, name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+   ) WITHOUT ROWID;`,
+  // 5: the HTTP API route table of each account and region,
+  // read and written whole (a JSON document) with a revision for compare-and-swap.
+  `CREATE TABLE http_route_tables (
+     account TEXT NOT NULL, region TEXT NOT NULL,
+     document TEXT NOT NULL, revision TEXT NOT NULL, last_modified INTEGER NOT NULL,
+     PRIMARY KEY (account, region)
+   ) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,11 +1,12 @@
 // The HTTP-trigger pipeline shared by function URLs and routes: build the payload 2.0
 // event from the request, run the function synchronously, map its result to a response.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvokeService } from '../../invoke/invoke-service.js';
 import type { FunctionKey } from '../../store/records.js';
 import type { Clock } from '../../util/time.js';
 import { buildHttpEventV2, type HttpEventContext, type HttpRequestFacts } from './event-v2.js';
 import { httpApiInternalServerError, internalServerError, mapHttpResponseV2, type MappedResponse } from './response-v2.js';
+import { streamToHttp } from './stream-url.js';
 
 export interface HttpInvocation {
   readonly key: FunctionKey;
@@ -48,5 +49,17 @@ export class HttpInvoker {
       trigger: call.trigger, wantLogTail: false,
     });
     return mapHttpResponseV2(result.payload, result.functionError, call.trigger === 'route' ? httpApiInternalServerError : internalServerError);
+  }
+
+  /**
+   * A RESPONSE_STREAM function URL: the function's bytes go to `res` as it writes them
+   * (stream-url.ts). Rejects, having written nothing, when the function could not start.
+   */
+  async stream(call: HttpInvocation, res: ServerResponse, extraHeaders: readonly (readonly [string, string])[]): Promise<void> {
+    const event = buildHttpEventV2(call.facts, { ...call.context, requestId: call.requestId, now: this.#clock() });
+    await streamToHttp((sink) => this.#invoker.invokeStream({
+      key: call.key, qualifier: call.qualifier, requestId: call.requestId, payload: Buffer.from(JSON.stringify(event)),
+      trigger: call.trigger, wantLogTail: false,
+    }, sink), res, { extraHeaders });
   }
 }
