@@ -31,8 +31,8 @@ function wrk(url: string, connections: number, bodyFile?: string): WrkResult {
   if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
   const text = out.stdout;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
-  const p50 = parseDuration(/50%\s+(\S+)/.exec(text)?.[1] ?? '');
-  const p99 = parseDuration(/99%\s+(\S+)/.exec(text)?.[1] ?? '');
+  const p50 = parseDuration(/^\s+50%\s+(\S+)\s*$/m.exec(text)?.[1] ?? '');
+  const p99 = parseDuration(/^\s+99%\s+(\S+)\s*$/m.exec(text)?.[1] ?? '');
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);

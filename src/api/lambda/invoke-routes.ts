@@ -40,15 +40,21 @@ export function payloadOf(body: Buffer): Buffer {
   return body;
 }
 
+/** X-Amz-Invocation-Type (default RequestResponse) and a validated X-Amz-Log-Type. */
+export function invocationHeaders(req: ApiRequest): { invocationType: string; logType: 'None' | 'Tail' } {
+  const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  const logType = header(req, 'x-amz-log-type') ?? 'None';
+  if (logType !== 'None' && logType !== 'Tail') throw invalidParameter('X-Amz-Log-Type', `must be None or Tail (got '${logType}')`);
+  return { invocationType, logType };
+}
+
 export function invokeRoutes(invoker: InvokeService, asyncInvoker: AsyncInvoker): Route[] {
   return [
     {
       method: 'POST', path: '/2015-03-31/functions/:FunctionName/invocations', maxBodyBytes: INVOKE_MAX_BODY, errorLabel: 'InvokeFunction',
       async handle(req) {
         const ref = resolveFunctionRef(req);
-        const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
-        const logType = header(req, 'x-amz-log-type') ?? 'None';
-        if (logType !== 'None' && logType !== 'Tail') throw invalidParameter('X-Amz-Log-Type', `must be None or Tail (got '${logType}')`);
+        const { invocationType, logType } = invocationHeaders(req);
         if (invocationType === 'DryRun') {
           await invoker.check(ref.key, ref.qualifier);
           return { status: 204 };

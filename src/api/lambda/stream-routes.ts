@@ -11,7 +11,7 @@ import { invalidParameter } from '../../errors.js';
 import type { Route } from '../http/types.js';
 import { EVENT_STREAM_CONTENT_TYPE, invokeCompleteEvent, payloadChunkEvent, type InvokeComplete } from './event-stream.js';
 import { resolveFunctionRef } from './function-ref.js';
-import { clientContextOf, header, INVOKE_MAX_BODY, payloadOf } from './invoke-routes.js';
+import { clientContextOf, header, INVOKE_MAX_BODY, invocationHeaders, payloadOf } from './invoke-routes.js';
 
 /**
  * The response body: event frames written to the response as they come, queued only for the
@@ -70,9 +70,7 @@ export function streamRoutes(invoker: InvokeService): Route[] {
       errorLabel: 'InvokeWithResponseStream',
       async handle(req) {
         const ref = resolveFunctionRef(req);
-        const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
-        const logType = header(req, 'x-amz-log-type') ?? 'None';
-        if (logType !== 'None' && logType !== 'Tail') throw invalidParameter('X-Amz-Log-Type', `must be None or Tail (got '${logType}')`);
+        const { invocationType, logType } = invocationHeaders(req);
         if (invocationType === 'DryRun') {
           await invoker.check(ref.key, ref.qualifier);
           return { status: 204 };

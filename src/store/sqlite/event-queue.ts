@@ -31,13 +31,19 @@ export function createSqliteEventQueue(db: Db): EventQueue {
       insert.run({ ...e, qualifier: e.qualifier ?? null, leaseOwner: e.leaseOwner ?? null, leaseUntil: e.leaseUntil ?? null, lastError: e.lastError ?? null });
     }
   });
+  // Candidates are the oldest due events (a bounded index range scan, so a deep backlog
+  // does not make every lease sort the whole queue) plus expired leases.
   const lease = db.prepare(`UPDATE async_events SET status = 'leased', lease_owner = @owner, lease_until = @until, tries = tries + 1, updated_at = @now
     WHERE id IN (
       SELECT id FROM (
         SELECT id, not_before, created_at,
           ROW_NUMBER() OVER (PARTITION BY account, region, name ORDER BY not_before, created_at) AS position
-        FROM async_events
-        WHERE (status = 'queued' AND not_before <= @now) OR (status = 'leased' AND lease_until < @now)
+        FROM (
+          SELECT * FROM (SELECT id, account, region, name, not_before, created_at FROM async_events
+            WHERE status = 'queued' AND not_before <= @now ORDER BY not_before LIMIT @window)
+          UNION ALL
+          SELECT id, account, region, name, not_before, created_at FROM async_events WHERE status = 'leased' AND lease_until < @now
+        )
       ) WHERE position <= @perFunction ORDER BY not_before, created_at LIMIT @limit
     ) RETURNING *`);
   const extend = db.prepare(`UPDATE async_events SET lease_until = ? WHERE id = ? AND status = 'leased' AND lease_owner = ?`);
@@ -64,7 +70,7 @@ export function createSqliteEventQueue(db: Db): EventQueue {
       return Promise.resolve();
     },
     lease(owner, now, leaseMs, limit, perFunction) {
-      const rows = lease.all({ owner, now, until: now + leaseMs, limit, perFunction }) as EventRow[];
+      const rows = lease.all({ owner, now, until: now + leaseMs, limit, perFunction, window: Math.max(64, limit * 8) }) as EventRow[];
       return Promise.resolve(rows.map(toEvent).sort((a, b) => a.notBefore - b.notBefore || a.createdAt - b.createdAt));
     },
     extend(id, owner, until) {
