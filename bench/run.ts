@@ -232,6 +232,17 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   log('\n## Memory and burst\n');
   log(`- Idle warm instance, PSS of its whole process tree: median ${percentile(pss, 50).toFixed(1)} MiB over ${pss.length} instances.`);
   log(`- Burst: 100 concurrent calls to a never-invoked function all answered in ${burstMs.toFixed(0)} ms.`);
+  const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
+  const pssMedian = percentile(pss, 50);
+  log('\n## Against the targets (issues 3 and 5)\n');
+  log('| target | measured | |');
+  log('|---|---|---|');
+  log(`| warm Invoke throughput ≥ 50 % of baseline at 32 connections | ${pct(warm32.rps, base32.rps)} | ${verdict(warm32.rps >= base32.rps / 2)} |`);
+  log(`| function URL throughput ≥ 50 % of baseline at 32 connections | ${pct(url32.rps, base32.rps)} | ${verdict(url32.rps >= base32.rps / 2)} |`);
+  log(`| warm added p50 ≤ 1 ms (1 connection) | ${ms(warm1.p50ms - base1.p50ms)} | ${verdict(warm1.p50ms - base1.p50ms <= 1)} |`);
+  log(`| pool-hit cold start p50 ≤ 10 ms | ${ms(percentile(coldHit, 50))} | ${verdict(percentile(coldHit, 50) <= 10)} |`);
+  log(`| empty-pool cold start ≤ one Node spawn + bwrap (sandbox-notes: ~129 ms) | ${ms(percentile(coldEmpty, 50))} | ${verdict(percentile(coldEmpty, 50) <= 129)} |`);
+  log(`| idle warm instance ≤ 12 MiB PSS | ${pssMedian.toFixed(1)} MiB | ${verdict(pssMedian <= 12)} |`);
   await writeFile(path.join(ROOT, 'bench', 'RESULTS.md'), results.join('\n') + '\n');
 }
 
