@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { crc32 } from '../../src/control/code/crc32.js';
+import { crc32 } from '../../src/util/crc32.js';
 import { deploy } from '../helpers/functions.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 

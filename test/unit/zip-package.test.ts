@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { after, test } from 'node:test';
 import yazl from 'yazl';
-import { crc32Portable } from '../../src/control/code/crc32.js';
+import { crc32Portable } from '../../src/util/crc32.js';
 import { LAMBDA_ZIP_LIMITS, unpackZip, type ZipLimits } from '../../src/control/code/zip-package.js';
 import { ByteBudget } from '../../src/control/code/zip-read.js';
 import { NimbusError } from '../../src/errors.js';

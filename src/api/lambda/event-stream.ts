@@ -6,7 +6,7 @@
 // `:message-type` event, `:event-type` the union member (PayloadChunk | InvokeComplete),
 // `:content-type` application/octet-stream for the blob payload of a PayloadChunk and
 // application/json for InvokeComplete, whose payload is the JSON of the structure.
-import { crc32 } from '../../control/code/crc32.js';
+import { crc32 } from '../../util/crc32.js';
 
 export const EVENT_STREAM_CONTENT_TYPE = 'application/vnd.amazon.eventstream';
 

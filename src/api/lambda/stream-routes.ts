@@ -11,6 +11,7 @@ import { invalidParameter } from '../../errors.js';
 import type { Route } from '../http/types.js';
 import { EVENT_STREAM_CONTENT_TYPE, invokeCompleteEvent, payloadChunkEvent, type InvokeComplete } from './event-stream.js';
 import { resolveFunctionRef } from './function-ref.js';
+import { drainedOrClosed } from '../../util/drain.js';
 import { clientContextOf, header, INVOKE_MAX_BODY, invocationHeaders, payloadOf } from './invoke-routes.js';
 
 /**
@@ -32,15 +33,7 @@ class EventStreamBody {
       return undefined;
     }
     if (res.write(frame)) return undefined;
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+    return drainedOrClosed(res);
   }
 
   attach(res: ServerResponse): void {

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../util/crc32.js';
 import { badEntry, notAZip, tooManyEntries, unzippedTooLarge } from './zip-errors.js';
 import type { ArchiveEntry } from './zip-names.js';
 

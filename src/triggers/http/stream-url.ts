@@ -15,6 +15,7 @@
 // throttled…) and then has written nothing when the function had not begun (the caller
 // answers the error), or has cut the connection when it had.
 import type { ServerResponse } from 'node:http';
+import { drainedOrClosed } from '../../util/drain.js';
 import type { InvokeStreamResponse, InvokeStreamSink } from '../../invoke/invoke-service.js';
 import { internalServerError, mapHttpResponseV2, type MappedResponse } from './response-v2.js';
 
@@ -79,15 +80,7 @@ export async function streamToHttp(invoke: StreamInvocation, res: ServerResponse
   };
   const send = (bytes: Buffer): Promise<void> | undefined => {
     if (gone || bytes.length === 0 || res.write(bytes)) return undefined;
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+    return drainedOrClosed(res);
   };
   const collect = (chunk: Buffer): void => {
     parts.push(chunk);
