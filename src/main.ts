@@ -121,8 +121,9 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const functionUrls = new FunctionUrlService({ urls: store.functionUrls, functions, clock });
   let listeningPort = config.port; // FunctionUrl names the real port once the server listens (0 picks one)
   const routeTables = new RouteService({ repository: store.routes, clock });
+  const httpInvoker = new HttpInvoker(invoker, clock);
   const httpApi = new HttpApi({
-    routes: routeTables, http: new HttpInvoker(invoker, clock), jwt: new JwtAuthorizer({ clock }), lambda: new LambdaAuthorizer({ invoker, clock }), clock,
+    routes: routeTables, http: httpInvoker, jwt: new JwtAuthorizer({ clock }), lambda: new LambdaAuthorizer({ invoker, clock }), clock,
     log: (line) => logger.info(line),
   });
 
@@ -148,7 +149,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     onInternalError: (err, requestId) => logger.error(`request ${requestId} failed`, err),
     rawHandlers: [
       new FunctionUrlHandler({
-        urls: functionUrls, invoker: new HttpInvoker(invoker, clock), defaultScope: { account: config.account, region: config.region },
+        urls: functionUrls, invoker: httpInvoker, defaultScope: { account: config.account, region: config.region },
         verifier: new SigV4Verifier(parseCredentialList(config.iamCredentials), clock),
       }),
       new HttpApiHandler({
