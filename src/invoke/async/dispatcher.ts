@@ -5,7 +5,7 @@
 // is lost, and duplicates only come from events that were running at the crash.
 import { NimbusError } from '../../errors.js';
 import type { EventInvokeConfigRepository, EventQueue, EventSettlement } from '../../store/ports.js';
-import type { AsyncEvent, FunctionKey } from '../../store/records.js';
+import type { AsyncEvent, EventInvokeConfig, FunctionKey } from '../../store/records.js';
 import { parseFunctionRef } from '../../util/arn.js';
 import type { Clock } from '../../util/time.js';
 import type { FunctionResolver } from '../function-resolver.js';
@@ -124,11 +124,12 @@ export class AsyncDispatcher {
   }
 
   async #deliver(event: AsyncEvent): Promise<void> {
-    const outcome = await this.#attempt(event);
+    // One read of the config serves both the retry rules and the destination.
+    const config = await this.#o.configs.get(event, event.qualifier ?? '$LATEST');
+    const outcome = await this.#attempt(event, config);
     const now = this.#o.clock();
     const followUps: AsyncEvent[] = [];
     if (outcome.destination) {
-      const config = await this.#o.configs.get(event, event.qualifier ?? '$LATEST');
       const target = outcome.destination.condition === 'Success' ? config?.destinations.onSuccess : config?.destinations.onFailure;
       if (target !== undefined) {
         const ref = parseFunctionRef(target, 'Destination');
@@ -142,9 +143,8 @@ export class AsyncDispatcher {
     if (followUps.length > 0) this.wake();
   }
 
-  async #attempt(event: AsyncEvent): Promise<Outcome> {
+  async #attempt(event: AsyncEvent, config: EventInvokeConfig | undefined): Promise<Outcome> {
     const now = this.#o.clock();
-    const config = await this.#o.configs.get(event, event.qualifier ?? '$LATEST');
     const maxAgeMs = (config?.maximumEventAgeInSeconds ?? this.#o.policy.defaultMaximumEventAgeSeconds) * 1000;
     const maxRetries = config?.maximumRetryAttempts ?? this.#o.policy.defaultMaximumRetryAttempts;
     const expired = (reason: string): Outcome => ({
