@@ -2,6 +2,10 @@
 // database written by a newer build (higher user_version) is refused, not guessed at.
 import { NimbusError } from '../../errors.js';
 import type { Db } from './database.js';
+import { QUEUES_SCHEMA } from './schema/queues.js';
+import { S3_NOTIFICATIONS_SCHEMA } from './schema/s3-notifications.js';
+import { S3_SCHEMA } from './schema/s3.js';
+import { SCHEDULES_SCHEMA } from './schema/schedules.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: functions and their versions ($LATEST is a version row).
@@ -66,6 +70,14 @@ const MIGRATIONS: readonly string[] = [
      document TEXT NOT NULL, revision TEXT NOT NULL, last_modified INTEGER NOT NULL,
      PRIMARY KEY (account, region)
    ) WITHOUT ROWID;`,
+  // 6: S3 buckets, objects, multipart uploads and the object-event outbox.
+  S3_SCHEMA,
+  // 7: bucket notification delivery (trace lineage on async events for the recursion guard).
+  S3_NOTIFICATIONS_SCHEMA,
+  // 8: SQS queues and messages.
+  QUEUES_SCHEMA,
+  // 9: EventBridge-style schedules.
+  SCHEDULES_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,2 @@
+// Schema for the schedules tables (one migration; see ../migrations.ts). Empty until that part lands.
+export const SCHEDULES_SCHEMA = '';
