@@ -25,7 +25,10 @@ export const ERROR_CATALOGUE = {
   TooManyRequestsException: { status: 429, kind: 'User', messageMember: 'message', summary: 'A concurrency limit is reached; `Reason` says which.' },
   UnsupportedMediaTypeException: { status: 415, kind: 'User', messageMember: 'message', summary: 'The content type of the request is not supported.' },
   ResourceNotReadyException: { status: 502, kind: 'Service', messageMember: 'message', summary: 'The function cannot run now (for example, its code could not be prepared).' },
-  AccessDeniedException: { status: 403, kind: 'User', messageMember: 'Message', summary: 'A function URL refused the request: unknown URL id, or AuthType AWS_IAM without a valid signature.' },
+  AccessDeniedException: { status: 403, kind: 'User', messageMember: 'Message', summary: 'A function URL refused the request (unknown URL id, or AuthType AWS_IAM without a valid signature), or the external S3 events endpoint did (no or a wrong token).' },
+  ValidationException: { status: 400, kind: 'User', messageMember: 'message', summary: 'A member fails a constraint of the API model (pattern, range, required).' },
+  ResourceInUseException: { status: 400, kind: 'User', messageMember: 'Message', summary: 'The event source mapping is being deleted and cannot be changed.' },
+  ProvisionedConcurrencyConfigNotFoundException: { status: 404, kind: 'User', messageMember: 'message', summary: 'The version or alias has no provisioned concurrency config.' },
   UnknownOperationException: { status: 404, kind: 'User', messageMember: 'message', summary: 'No operation is served at this method and path.' },
   ServiceException: { status: 500, kind: 'Service', messageMember: 'Message', summary: 'An internal error; the platform logged the cause.' },
   // Start-up and CLI errors (not sent over HTTP)

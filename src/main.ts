@@ -13,9 +13,20 @@ import { eventInvokeConfigRoutes } from './api/lambda/event-invoke-config-routes
 import { invokeRoutes } from './api/lambda/invoke-routes.js';
 import { streamRoutes } from './api/lambda/stream-routes.js';
 import { functionRoutes } from './api/lambda/function-routes.js';
+import { aliasRoutes } from './api/lambda/alias-routes.js';
+import { provisionedConcurrencyRoutes } from './api/lambda/provisioned-concurrency-routes.js';
+import { versionRoutes } from './api/lambda/version-routes.js';
 import { createLambdaSurface } from './api/lambda/surface.js';
 import { tagRoutes } from './api/lambda/tag-routes.js';
 import { createLogsSurface } from './api/logs/surface.js';
+import { createSqsSurface } from './api/sqs/surface.js';
+import { MessageService } from './queues/message-service.js';
+import { QueueService } from './queues/queue-service.js';
+import { ArrivalSignals } from './queues/signals.js';
+import { eventSourceMappingRoutes } from './api/lambda/event-source-mapping-routes.js';
+import { EventSourceMappingService } from './control/event-source-mappings/event-source-mapping-service.js';
+import { QueueDestinations, requireDeadLetterQueue } from './triggers/sqs/queue-destinations.js';
+import { SqsPollers } from './triggers/sqs/sqs-pollers.js';
 import { functionUrlRoutes } from './api/lambda/function-url-routes.js';
 import { parseCredentialList, SigV4Verifier } from './api/http/sigv4-verify.js';
 import { FunctionUrlHandler } from './api/urls/url-handler.js';
@@ -23,6 +34,15 @@ import { FunctionUrlService } from './control/functions/function-url-service.js'
 import { HttpInvoker } from './triggers/http/http-invoker.js';
 import { HttpApiHandler } from './api/http-api/http-api-handler.js';
 import { routeAdminRoutes } from './api/http-api/route-admin-routes.js';
+import { s3IngestRoutes } from './api/s3-events/ingest-routes.js';
+import { s3TriggerRoutes } from './api/s3-events/trigger-routes.js';
+import { ExternalS3Ingest } from './triggers/s3/external/external-ingest.js';
+import { ExternalS3Triggers } from './triggers/s3/external/external-triggers.js';
+import { RecursionGuard } from './invoke/async/recursion-guard.js';
+import { S3Notifier } from './triggers/s3/s3-notifier.js';
+import { scheduleRoutes } from './api/schedules/schedule-routes.js';
+import { ScheduleService } from './control/schedules/schedule-service.js';
+import { ScheduleTicker } from './triggers/schedule/ticker.js';
 import { JwtAuthorizer } from './triggers/http/routes/authorizers/jwt.js';
 import { LambdaAuthorizer } from './triggers/http/routes/authorizers/lambda.js';
 import { HttpApi } from './triggers/http/routes/http-api.js';
@@ -32,7 +52,19 @@ import { NimbusError } from './errors.js';
 import { createCodeCache } from './control/code/code-cache.js';
 import { createFunctionEvents } from './control/functions/function-events.js';
 import { FunctionService } from './control/functions/function-service.js';
+import { AliasService } from './control/functions/alias-service.js';
+import { ProvisionedConcurrencyService } from './control/functions/provisioned-concurrency-service.js';
+import { QualifierLookup } from './control/functions/qualifiers.js';
+import { VersionService } from './control/functions/version-service.js';
+import { ProvisionedCapacity } from './invoke/provisioned-capacity.js';
 import { createFsBlobStore } from './store/blob/fs-blob-store.js';
+import { createObjectDataStore } from './store/blob/object-data-store.js';
+import { S3Handler } from './api/s3/s3-handler.js';
+import { PresignedUrlVerifier } from './api/s3/presigned.js';
+import { BucketService } from './objects/bucket-service.js';
+import { MultipartService } from './objects/multipart-service.js';
+import { ObjectService, type ObjectServiceDeps } from './objects/object-service.js';
+import { parseFunctionRef } from './util/arn.js';
 import { createSqliteStore } from './store/sqlite/index.js';
 import { EventInvokeConfigService } from './control/functions/event-invoke-config-service.js';
 import { AsyncInvoker } from './invoke/async/async-invoker.js';
@@ -46,6 +78,7 @@ import { ReservePool } from './runtime/reserve-pool.js';
 import { prepareSandboxDirs } from './runtime/sandbox-dirs.js';
 import { SandboxInstanceFactory } from './runtime/sandbox-instance-factory.js';
 import { Scheduler } from './runtime/scheduler.js';
+import { createKeepAlivePolicy } from './runtime/keep-alive/per-function.js';
 import { detectSandboxDriver } from './runtime/sandbox/index.js';
 import { systemClock, type Clock } from './util/time.js';
 
@@ -80,12 +113,23 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const blobs = createFsBlobStore(path.join(config.dataDir, 'blobs'));
   const code = createCodeCache(path.join(config.dataDir, 'code'), blobs);
   const events = createFunctionEvents();
-  const functions = new FunctionService({ store, code, clock, events });
+  const versions = new VersionService({ store, code, events });
+  const queueSignals = new ArrivalSignals();
+  const queues = new QueueService({ repository: store.queues, clock, signals: queueSignals });
+  const queueMessages = new MessageService({
+    repository: store.queues, queues, clock, signals: queueSignals, onError: (err) => logger.error('queue retention sweep', err),
+  });
+  const functions = new FunctionService({
+    store, code, clock, events, versions, checkDeadLetterTarget: (arn) => requireDeadLetterQueue((a) => queues.findByArn(a), arn),
+  });
 
   const recovered = await functions.recover();
   if (recovered > 0) logger.info(`settled ${recovered} function update(s) interrupted by the last shutdown`);
   const collected = await code.collectGarbage(await store.functions.referencedBlobKeys());
   if (collected > 0) logger.info(`removed ${collected} code package(s) no function uses`);
+  const objectData = await createObjectDataStore(path.join(config.dataDir, 'objects'));
+  const sweptObjects = await objectData.sweep(await store.objects.referencedFiles());
+  if (sweptObjects > 0) logger.info(`removed ${sweptObjects} object data file(s) no object refers to (writes or deletes a stop interrupted)`);
 
   const sandboxDirs = await prepareSandboxDirs(config.dataDir);
   for (const note of sandboxDirs.notes) logger.info(note);
@@ -105,9 +149,19 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     accountConcurrency: config.accountConcurrency,
     memoryBudgetMb: config.memoryBudgetMb === -1 ? Math.floor((os.totalmem() / 2 ** 20) * 0.75) : config.memoryBudgetMb,
     keepAliveMs: config.keepAliveSeconds * 1000,
+    keepAlive: createKeepAlivePolicy({
+      platformDefault: config.keepAlivePolicy, keepAliveMs: config.keepAliveSeconds * 1000, clock,
+      readTags: async (key) => (await functions.find(key))?.tags, log: (line) => logger.info(line),
+    }),
     onError: (err) => logger.error('instance error', err),
   });
-  const resolver = new FunctionResolver(functions, code, events, (functionId, current) => scheduler.retireFunction(functionId, current?.specKey));
+  const resolver = new FunctionResolver({
+    lookup: new QualifierLookup(store), code, events,
+    onRetired: (functionId, version, keepSpecKey) => scheduler.retireFunction(functionId, keepSpecKey, version),
+  });
+  const provisioned = new ProvisionedCapacity({
+    configs: store.provisionedConcurrency, resolver, scheduler, events, onError: (err) => logger.error('provisioned concurrency', err),
+  });
   const invocations = createInvocationEvents();
   const logWriter = startLogWriter({ logs: store.logs, invocations, clock, retentionDays: config.logRetentionDays, onError: (err) => logger.error('log write failed', err) });
   const invoker = new InvokeService({ resolver, scheduler, invocations, clock });
@@ -115,16 +169,61 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     queue: store.events, configs: store.eventInvokeConfigs, resolver, invoker, clock,
     policy: retryPolicyWithDelays(config.asyncRetryDelaysSeconds), nodeId: `node-${randomUUID()}`,
     concurrency: config.asyncConcurrency, flushLogs: () => logWriter.flush(), onError: (err) => logger.error('async delivery', err),
+    recursionGuard: new RecursionGuard({ logs: store.logs, clock, log: (line) => logger.info(line) }),
+    queueTargets: new QueueDestinations({
+      messages: queueMessages, onError: (err) => logger.error('queue destination', err),
+      deadLetterTarget: async (key, qualifier) => (await functions.getQualified(key, qualifier)).version.settings.deadLetterTargetArn,
+    }),
   });
   const asyncInvoker = new AsyncInvoker(store.events, functions, clock, () => dispatcher.wake());
-  const eventInvokeConfigs = new EventInvokeConfigService(store.eventInvokeConfigs, functions, clock);
+  const s3Ingest = new ExternalS3Ingest({
+    triggers: store.externalS3Triggers, queue: store.events, clock, wakeDispatcher: () => dispatcher.wake(), token: config.s3EventsToken,
+    onError: (err) => logger.error('external S3 events', err),
+  });
+  const s3Notifier = new S3Notifier({
+    outbox: store.objects.outbox, buckets: store.objects.notifications, queue: store.events, clock,
+    wakeDispatcher: () => dispatcher.wake(), onError: (err) => logger.error('bucket notifications', err),
+  });
+  const eventInvokeConfigs = new EventInvokeConfigService(store.eventInvokeConfigs, functions, clock, async (arn) => (await queues.findByArn(arn)) !== undefined);
+  const sqsPollers = new SqsPollers({
+    repository: store.eventSourceMappings, queues, messages: queueMessages, signals: queueSignals, queueStore: store.queues, invoker, resolver,
+    accountConcurrency: config.accountConcurrency, clock, onError: (err) => logger.error('event source mapping', err),
+  });
+  const eventSourceMappings = new EventSourceMappingService({
+    repository: store.eventSourceMappings, functionTimeout: async (key, qualifier) => (await functions.getQualified(key, qualifier)).version.settings.timeout,
+    findQueue: (arn) => queues.findByArn(arn), clock, changed: (uuid) => sqsPollers.changed(uuid),
+  });
   const functionUrls = new FunctionUrlService({ urls: store.functionUrls, functions, clock });
   let listeningPort = config.port; // FunctionUrl names the real port once the server listens (0 picks one)
   const routeTables = new RouteService({ repository: store.routes, clock });
+  const scheduleTicker = new ScheduleTicker({
+    schedules: store.schedules, clock, onFired: () => dispatcher.wake(), onError: (err) => logger.error('schedule ticker', err), log: (line) => logger.info(line),
+  });
+  const schedules = new ScheduleService({
+    repository: store.schedules, clock, changed: () => scheduleTicker.wake(),
+    functionExists: (key, qualifier) => functions.getQualified(key, qualifier).then(() => true, () => false),
+  });
+  const objectDeps: ObjectServiceDeps = { repo: store.objects, data: objectData, clock, onObjectEvents: () => s3Notifier.wake() };
+  const s3Services = {
+    buckets: new BucketService({
+      ...objectDeps,
+      functionExists: async (arn: string) => {
+        const ref = parseFunctionRef(arn);
+        return ref.account !== undefined && ref.region !== undefined && (await functions.find({ account: ref.account, region: ref.region, name: ref.name })) !== undefined;
+      },
+    }),
+    objects: new ObjectService(objectDeps),
+    multipart: new MultipartService(objectDeps),
+  };
   const httpInvoker = new HttpInvoker(invoker, clock);
   const httpApi = new HttpApi({
     routes: routeTables, http: httpInvoker, jwt: new JwtAuthorizer({ clock }), lambda: new LambdaAuthorizer({ invoker, clock }), clock,
     log: (line) => logger.info(line),
+  });
+
+  const minimumUnreserved = Math.min(100, Math.floor(config.accountConcurrency / 10));
+  const provisionedConfigs = new ProvisionedConcurrencyService({
+    store, clock, events, accountConcurrency: config.accountConcurrency, minimumUnreserved, status: (c) => provisioned.status(c),
   });
 
   let state: PlatformState = 'created';
@@ -133,21 +232,36 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     ...streamRoutes(invoker),
     ...eventInvokeConfigRoutes(eventInvokeConfigs),
     ...functionUrlRoutes(functionUrls, () => listeningPort),
-    ...functionRoutes(functions),
+    ...functionRoutes(functions, versions),
+    ...versionRoutes(versions),
+    ...aliasRoutes(new AliasService(store, events)),
+    ...provisionedConcurrencyRoutes(provisionedConfigs),
     ...tagRoutes(functions),
     ...accountRoutes(functions, { concurrentExecutions: config.accountConcurrency }),
-    ...concurrencyRoutes(functions, { accountConcurrency: config.accountConcurrency, minimumUnreserved: Math.min(100, Math.floor(config.accountConcurrency / 10)) }),
+    ...concurrencyRoutes(functions, { accountConcurrency: config.accountConcurrency, minimumUnreserved }),
+    ...eventSourceMappingRoutes(eventSourceMappings),
   ]);
   const admin = createAdminSurface({
     blobs, nodeVersion: process.version, isReady: () => state === 'serving',
     instances: () => scheduler.snapshot(), sandbox: { driver: driver.name, isolation: driver.isolation }, events: store.events,
-    extraRoutes: routeAdminRoutes({ routes: routeTables, functionExists: async (key) => (await functions.find(key)) !== undefined }),
+    extraRoutes: [
+      ...routeAdminRoutes({ routes: routeTables, functionExists: async (key) => (await functions.find(key)) !== undefined }),
+      ...scheduleRoutes(schedules),
+      ...s3TriggerRoutes({ triggers: new ExternalS3Triggers(store.externalS3Triggers, clock), functionExists: async (key) => (await functions.find(key)) !== undefined }),
+      ...s3IngestRoutes(s3Ingest),
+    ],
   });
   const server = createApiServer({
-    surfaces: [lambda, admin, createLogsSurface({ logs: store.logs })],
+    surfaces: [lambda, admin, createLogsSurface({ logs: store.logs }),
+      createSqsSurface({ queues, messages: queueMessages, onInternalError: (err, requestId) => logger.error(`SQS request ${requestId} failed`, err) })],
     defaultScope: { account: config.account, region: config.region },
     onInternalError: (err, requestId) => logger.error(`request ${requestId} failed`, err),
     rawHandlers: [
+      new S3Handler({
+        ...s3Services, presigned: new PresignedUrlVerifier(parseCredentialList(config.iamCredentials), clock),
+        defaultScope: { account: config.account, region: config.region },
+        onInternalError: (err, requestId) => logger.error(`S3 request ${requestId} failed`, err),
+      }),
       new FunctionUrlHandler({
         urls: functionUrls, invoker: httpInvoker, defaultScope: { account: config.account, region: config.region },
         verifier: new SigV4Verifier(parseCredentialList(config.iamCredentials), clock),
@@ -173,6 +287,11 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       platformUrl = localUrl(server);
       listeningPort = (server.address() as AddressInfo).port;
       await dispatcher.start();
+      await provisioned.start(); // once listening: instances read the platform endpoint when made
+      s3Notifier.start(); // after the dispatcher: changes a crash left in the outbox wake it
+      queueMessages.start();
+      await sqsPollers.start(); // resumes every enabled mapping, finishes changes a stop interrupted
+      await scheduleTicker.start(); // after the dispatcher: recovered ticks wake it
       state = 'serving';
       const { port } = server.address() as AddressInfo;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -181,11 +300,16 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     dispose() {
       disposing ??= (async () => {
         state = 'draining';
+        await sqsPollers.dispose(); // no new batches; the running ones finish and settle
+        queueMessages.dispose(); // long polls answer now instead of holding server.close() for up to 20 s
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await scheduleTicker.dispose(); // before the dispatcher, which delivers what it fires
+        await s3Notifier.dispose(); // before the dispatcher, which delivers what it enqueues
         await dispatcher.dispose();
+        provisioned.dispose();
         resolver.dispose();
         await scheduler.dispose();
         await factory.dispose();

@@ -28,6 +28,12 @@ export const configSchema = z.strictObject({
   poolSize: z.coerce.number().int().min(-1).max(1000).default(-1),
   /** Seconds an idle instance is kept before it is destroyed (scale to zero). */
   keepAliveSeconds: positiveInt.max(86400).default(600),
+  /**
+   * How long idle instances are kept: `fixed` (keepAliveSeconds) or `adaptive` (learned per
+   * function from its idle times, pre-warming before expected calls; docs/keep-alive.md).
+   * A function's tag `nimbus:keep-alive` overrides it.
+   */
+  keepAlivePolicy: z.enum(['fixed', 'adaptive']).default('fixed'),
   /** Sum of MemorySize (MB) of all live instances on this node; -1 = 75 % of the machine's memory. */
   memoryBudgetMb: z.coerce.number().int().min(-1).default(-1),
   /** Account-wide concurrent executions. */
@@ -45,13 +51,19 @@ export const configSchema = z.strictObject({
   /** Days a function's logs are kept. */
   logRetentionDays: nonNegativeInt.max(3650).default(14),
   /**
-   * Keys that sign requests to AuthType AWS_IAM function URLs: `AKID:SECRET[,AKID2:SECRET2]`.
-   * Empty: AWS_IAM URLs refuse every request.
+   * Keys that sign requests to AuthType AWS_IAM function URLs and S3 presigned URLs:
+   * `AKID:SECRET[,AKID2:SECRET2]`. Empty: AWS_IAM URLs refuse every request, and presigned
+   * URLs are checked for expiry only.
    */
   iamCredentials: z
     .string()
     .regex(/^(\s*[^\s:,]+:[^\s,]+\s*(,\s*[^\s:,]+:[^\s,]+\s*)*)?$/, 'must be AKID:SECRET pairs separated by commas')
     .default(''),
+  /**
+   * The token external S3-compatible stores send to /nimbus/v1/s3-events/<source>
+   * (MinIO's webhook auth_token). Empty: that endpoint refuses every request.
+   */
+  s3EventsToken: z.string().regex(/^([\x21-\x7e]{16,512})?$/, 'must be 16 to 512 printable ASCII characters without spaces').default(''),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -8,6 +8,7 @@ import type { ExecutionInstance, InstanceOutcome, InvocationInput, InvocationRes
 import type { Scheduler } from '../runtime/scheduler.js';
 import { billedDuration, endLine, logTail, reportLine, startLine } from '../logs/platform-lines.js';
 import type { FunctionResolver, ResolvedFunction } from './function-resolver.js';
+import { invocationTrace } from './trace-header.js';
 import type { InvocationEvents, InvocationOutcome, InvocationRecord } from './invocation-events.js';
 
 export interface InvokeRequest {
@@ -16,9 +17,12 @@ export interface InvokeRequest {
   readonly requestId: string;
   readonly payload: Buffer;
   readonly clientContext?: string | undefined;
+  /** The caller's X-Amzn-Trace-Id: the invocation continues its chain (else starts one). */
   readonly traceId?: string | undefined;
   readonly trigger: InvocationRecord['trigger'];
   readonly wantLogTail: boolean;
+  /** Already resolved by the caller (the async dispatcher), so an alias is not routed a second time. */
+  readonly resolved?: ResolvedFunction | undefined;
 }
 
 export interface InvokeResponse {
@@ -83,7 +87,7 @@ export class InvokeService {
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
-    const fn = await this.#deps.resolver.resolve(request.key, request.qualifier);
+    const fn = request.resolved ?? (await this.#deps.resolver.resolve(request.key, request.qualifier));
     return this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, async (instance) => {
       const outcome = await instance.invoke(this.#input(request, fn.invokedArn));
       const lines = this.#record(request, fn, instance, outcome);
@@ -127,7 +131,7 @@ export class InvokeService {
   #input(request: InvokeRequest, invokedFunctionArn: string): InvocationInput {
     return {
       requestId: request.requestId, payload: request.payload, invokedFunctionArn,
-      clientContext: request.clientContext, traceId: request.traceId,
+      clientContext: request.clientContext, traceId: invocationTrace(request.traceId, this.#deps.clock()),
     };
   }
 

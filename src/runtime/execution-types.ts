@@ -2,6 +2,8 @@
 // The sandbox drivers and the guest protocol stay below this line.
 import type { ErrorPayload } from '../protocol/messages.js';
 
+export type InitType = 'on-demand' | 'provisioned-concurrency';
+
 /** A function version as an instance runs it. */
 export interface FunctionSpec {
   readonly account: string;
@@ -90,6 +92,8 @@ export interface ExecutionInstance {
   readonly pid: number | undefined;
   /** False once the sandbox died or was killed (timeout, crash, OOM): never reuse it. */
   readonly alive: boolean;
+  /** INIT failed (the first invoke reports it); provisioned concurrency then says FAILED. */
+  readonly initFailed?: boolean;
   invoke(input: InvocationInput): Promise<InstanceOutcome>;
   /**
    * The same invocation, its response delivered to `sink` as the function writes it (a
@@ -108,6 +112,7 @@ export interface ExecutionInstance {
  * instance is then dead. Rejection means the platform could not start a sandbox.
  */
 export interface InstanceFactory {
-  create(spec: FunctionSpec): Promise<ExecutionInstance>;
+  /** `provisioned-concurrency`: made ahead of traffic (AWS_LAMBDA_INITIALIZATION_TYPE, no Init Duration reported). */
+  create(spec: FunctionSpec, initType?: InitType): Promise<ExecutionInstance>;
   dispose(): Promise<void>;
 }

@@ -126,6 +126,10 @@ export class SandboxInstance implements ExecutionInstance {
     return this.#state !== 'dead';
   }
 
+  get initFailed(): boolean {
+    return this.#initFailure !== undefined;
+  }
+
   invoke(input: InvocationInput): Promise<InstanceOutcome> {
     return this.#run(input, undefined);
   }
@@ -281,7 +285,8 @@ export class SandboxInstance implements ExecutionInstance {
         },
       });
     });
-    this.#initDurationMs = performance.now() - t0;
+    // Provisioned instances are made before any traffic: their first REPORT has no Init Duration, as on Lambda.
+    this.#initDurationMs = options.initType === 'provisioned-concurrency' ? undefined : performance.now() - t0;
     this.#initFailure = failure;
     if (!failure && !this.#exit) this.#state = 'idle';
   }

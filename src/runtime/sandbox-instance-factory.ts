@@ -4,7 +4,7 @@
 // waiting calls from whichever instance is ready first. Each instance gets the driver's
 // platform endpoint as AWS_ENDPOINT_URL, read at creation (the server listens after the
 // pool has started filling).
-import type { ExecutionInstance, FunctionSpec, InstanceFactory } from './execution-types.js';
+import type { ExecutionInstance, FunctionSpec, InitType, InstanceFactory } from './execution-types.js';
 import { SandboxInstance } from './instance.js';
 import type { ReservePool } from './reserve-pool.js';
 import type { Sandbox, SandboxDriver } from './sandbox/index.js';
@@ -24,10 +24,10 @@ export class SandboxInstanceFactory implements InstanceFactory {
     this.#options = options;
   }
 
-  async create(spec: FunctionSpec): Promise<ExecutionInstance> {
+  async create(spec: FunctionSpec, initType: InitType = 'on-demand'): Promise<ExecutionInstance> {
     const sandbox = this.#options.pool?.claim(spec.ephemeralStorageMb) ?? (await this.#spawn(spec.ephemeralStorageMb));
     try {
-      return await SandboxInstance.create({ sandbox, spec, awsEndpoint: this.#options.driver.platformEndpoint });
+      return await SandboxInstance.create({ sandbox, spec, initType, awsEndpoint: this.#options.driver.platformEndpoint });
     } catch (err) {
       await sandbox.dispose();
       throw err;

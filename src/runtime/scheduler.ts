@@ -15,9 +15,16 @@
 // within one cold-start time is another instance started (one per such interval). On a
 // small machine this keeps a flood of sub-millisecond calls on a few warm instances
 // instead of dozens of processes thrashing two cores; slow functions scale out at once.
+//
+// Provisioned concurrency (provision()) keeps N instances of a version initialised ahead of
+// traffic, outside the keep-alive and the memory eviction; calls take them first and spill
+// over to on-demand instances when all are busy.
 import { NimbusError } from '../errors.js';
-import type { Clock } from '../util/time.js';
+import { systemTimers, type Clock, type TimerHandle, type Timers } from '../util/time.js';
 import type { ExecutionInstance, FunctionSpec, InstanceFactory } from './execution-types.js';
+import { FixedKeepAlive } from './keep-alive/fixed.js';
+import type { IdleDecision, KeepAlivePolicy } from './keep-alive/policy.js';
+import { PrewarmTimers } from './keep-alive/prewarm-timers.js';
 
 export interface SchedulerOptions {
   readonly factory: InstanceFactory;
@@ -26,6 +33,10 @@ export interface SchedulerOptions {
   readonly memoryBudgetMb: number;
   readonly keepAliveMs: number;
   readonly onError: (err: unknown) => void;
+  /** Asked when an instance falls idle (keep it how long, or unload it and pre-warm later); default: keep each `keepAliveMs`. */
+  readonly keepAlive?: KeepAlivePolicy;
+  /** Real timers by default; `nimbus replay` runs the scheduler in virtual time. */
+  readonly timers?: Timers;
 }
 
 export interface Admission {
@@ -43,6 +54,25 @@ interface IdleEntry {
   readonly instance: ExecutionInstance;
   readonly pool: VersionPool;
   readonly idleSince: number;
+  /** When the keep-alive policy lets it go. */
+  readonly expiresAt: number;
+}
+
+/** Provisioned concurrency of one pool: instances made ahead and kept, never reaped or evicted. */
+interface ProvisionedInstances {
+  target: number;
+  /** Started and initialised, idle or busy. */
+  readonly members: Set<ExecutionInstance>;
+  /** Idle members: calls take these before any on-demand instance. */
+  readonly idle: ExecutionInstance[];
+  starting: number;
+  /** Why provisioning stopped (an INIT failure, no memory left); cleared by the next provision(). */
+  failure: string | undefined;
+}
+
+export interface ProvisionedStatus {
+  readonly ready: number;
+  readonly failure: string | undefined;
 }
 
 /** Instances of one function version at one revision. */
@@ -57,8 +87,11 @@ interface VersionPool {
   retired: boolean;
   /** Recent invocation time on a warm instance (EWMA), once there is one. */
   busyMs: number | undefined;
-  scaleTimer: NodeJS.Timeout | undefined;
+  scaleTimer: TimerHandle | undefined;
+  provisioned: ProvisionedInstances | undefined;
 }
+
+const poolKey = (functionId: string, spec: FunctionSpec): string => `${functionId}:${spec.version}#${spec.specKey}`;
 
 /** Weight of the newest sample in the moving averages. */
 const EWMA_WEIGHT = 0.2;
@@ -86,14 +119,19 @@ export class Scheduler {
   #inFlight = 0;
   #liveMemoryMb = 0;
   #state: SchedulerState = 'running';
-  readonly #reaper: NodeJS.Timeout;
+  readonly #reaper: TimerHandle;
+  readonly #timers: Timers;
+  readonly #keepAlive: KeepAlivePolicy;
+  readonly #prewarms: PrewarmTimers;
   /** Recent time to make a ready instance (pool claim or spawn, plus INIT). */
   #coldStartMs = 20;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
-    this.#reaper = setInterval(() => this.#reapIdle(), Math.min(1000, Math.max(50, options.keepAliveMs / 4)));
-    this.#reaper.unref();
+    this.#timers = options.timers ?? systemTimers;
+    this.#keepAlive = options.keepAlive ?? new FixedKeepAlive(options.keepAliveMs);
+    this.#prewarms = new PrewarmTimers(this.#timers);
+    this.#reaper = this.#timers.setInterval(() => this.#reapIdle(), Math.min(1000, Math.max(50, options.keepAliveMs / 4)));
   }
 
   get state(): SchedulerState {
@@ -107,9 +145,9 @@ export class Scheduler {
       const entry = byFunction.get(pool.functionId) ?? { functionId: pool.functionId, live: 0, idle: 0, starting: 0, waiting: 0, idlePids: [] };
       byFunction.set(pool.functionId, {
         ...entry,
-        live: entry.live + pool.live, idle: entry.idle + pool.idle.length, starting: entry.starting + pool.starting,
-        waiting: entry.waiting + pool.waiters.length,
-        idlePids: [...entry.idlePids, ...pool.idle.flatMap((e) => (e.instance.pid === undefined ? [] : [e.instance.pid]))],
+        live: entry.live + pool.live, idle: entry.idle + pool.idle.length + (pool.provisioned?.idle.length ?? 0),
+        starting: entry.starting + pool.starting, waiting: entry.waiting + pool.waiters.length,
+        idlePids: [...entry.idlePids, ...[...pool.idle.map((e) => e.instance), ...(pool.provisioned?.idle ?? [])].flatMap((i) => (i.pid === undefined ? [] : [i.pid]))],
       });
     }
     return [...byFunction.values()];
@@ -132,55 +170,86 @@ export class Scheduler {
     if (this.#inFlight >= this.#options.accountConcurrency) throw throttled('ConcurrentInvocationLimitExceeded');
     this.#inFlight++;
     this.#inFlightByFunction.set(admission.functionId, functionCount + 1);
+    this.#keepAlive.invocationStarted(admission.functionId, this.#options.clock());
     const pool = this.#poolFor(spec, admission.functionId);
     let instance: ExecutionInstance | undefined;
     try {
-      instance = pool.idle.pop()?.instance ?? (await this.#waitForInstance(pool));
-      const started = performance.now();
+      instance = pool.provisioned?.idle.pop() ?? pool.idle.pop()?.instance ?? (await this.#waitForInstance(pool));
+      const started = this.#timers.now();
       const result = await work(instance);
-      pool.busyMs = ewma(pool.busyMs, performance.now() - started);
+      pool.busyMs = ewma(pool.busyMs, this.#timers.now() - started);
       return result;
     } finally {
       this.#inFlight--;
       const left = (this.#inFlightByFunction.get(admission.functionId) ?? 1) - 1;
       if (left === 0) this.#inFlightByFunction.delete(admission.functionId);
       else this.#inFlightByFunction.set(admission.functionId, left);
+      this.#keepAlive.invocationEnded(admission.functionId, this.#options.clock());
       if (instance) this.#release(pool, instance);
     }
   }
 
   /**
    * Drops the instances of a function whose spec is not `keepSpecKey` (its code or
-   * config changed), or all of them (it was deleted).
+   * config changed), or all of them (it was deleted); only those of `version` when given
+   * (a published version never changes, it is only deleted). Provisioned ones go too.
    */
-  retireFunction(functionId: string, keepSpecKey?: string): void {
+  retireFunction(functionId: string, keepSpecKey?: string, version?: string): void {
     for (const pool of this.#pools.values()) {
       if (pool.functionId !== functionId || pool.spec.specKey === keepSpecKey) continue;
+      if (version !== undefined && pool.spec.version !== version) continue;
       pool.retired = true;
+      this.#prewarms.cancel(pool.key);
       for (const entry of pool.idle.splice(0)) this.#destroy(pool, entry.instance);
+      if (pool.provisioned) this.#shrinkProvisioned(pool, pool.provisioned, 0);
       this.#forgetIfEmpty(pool);
     }
+    if (keepSpecKey === undefined && version === undefined) this.#keepAlive.forget(functionId); // the function is gone
+  }
+
+  /**
+   * Provisioned concurrency: keeps `count` instances of `spec` initialised ahead of
+   * traffic (INIT as `provisioned-concurrency`), whatever the traffic and the keep-alive;
+   * ones that die are replaced. 0 releases them (busy ones when their call ends). A new
+   * call after a failure tries again.
+   */
+  provision(spec: FunctionSpec, functionId: string, count: number): void {
+    if (this.#state !== 'running') return;
+    const pool = this.#poolFor(spec, functionId);
+    const provisioned = (pool.provisioned ??= { target: 0, members: new Set(), idle: [], starting: 0, failure: undefined });
+    provisioned.failure = undefined;
+    this.#shrinkProvisioned(pool, provisioned, count);
+    this.#fillProvisioned(pool);
+    this.#forgetIfEmpty(pool);
+  }
+
+  /** How many provisioned instances of `spec` are ready, and why no more will come if so. */
+  provisionedStatus(spec: FunctionSpec, functionId: string): ProvisionedStatus {
+    const provisioned = this.#pools.get(poolKey(functionId, spec))?.provisioned;
+    return { ready: provisioned?.members.size ?? 0, failure: provisioned?.failure };
   }
 
   /** Stops the reaper and destroys every instance; idempotent. */
   async dispose(): Promise<void> {
     if (this.#state === 'disposed') return;
     this.#state = 'disposed';
-    clearInterval(this.#reaper);
+    this.#timers.clear(this.#reaper);
+    this.#prewarms.dispose();
     const all: Promise<void>[] = [];
     for (const pool of this.#pools.values()) {
-      clearTimeout(pool.scaleTimer);
+      this.#timers.clear(pool.scaleTimer);
       for (const waiter of pool.waiters.splice(0)) waiter.reject(new NimbusError('ServiceException', 'The platform is shutting down.'));
       for (const entry of pool.idle.splice(0)) all.push(entry.instance.dispose());
+      for (const instance of pool.provisioned?.idle.splice(0) ?? []) all.push(instance.dispose());
     }
     await Promise.all(all);
   }
 
   #poolFor(spec: FunctionSpec, functionId: string): VersionPool {
-    const key = `${functionId}:${spec.version}#${spec.specKey}`;
+    const key = poolKey(functionId, spec);
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false, busyMs: undefined, scaleTimer: undefined };
+      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false, busyMs: undefined, scaleTimer: undefined, provisioned: undefined };
       this.#pools.set(key, pool);
     }
     return pool;
@@ -199,7 +268,7 @@ export class Scheduler {
   /** Starts one more instance after a cold-start time if calls are still waiting then. */
   #scaleLater(pool: VersionPool): void {
     if (pool.scaleTimer !== undefined) return;
-    pool.scaleTimer = setTimeout(() => {
+    pool.scaleTimer = this.#timers.setTimeout(() => {
       pool.scaleTimer = undefined;
       if (this.#state !== 'running' || pool.waiters.length <= pool.starting) return;
       this.#startOne(pool);
@@ -207,7 +276,7 @@ export class Scheduler {
     }, Math.ceil(this.#coldStartMs));
   }
 
-  #startOne(pool: VersionPool): void {
+  #startOne(pool: VersionPool, prewarmKeepAliveMs?: number): void {
     const memory = pool.spec.memoryMb;
     if (!this.#makeRoom(memory)) {
       pool.waiters.shift()?.reject(throttled('ConcurrentInvocationLimitExceeded'));
@@ -216,14 +285,14 @@ export class Scheduler {
     pool.starting++;
     pool.live++;
     this.#liveMemoryMb += memory;
-    const started = performance.now();
+    const started = this.#timers.now();
     this.#options.factory.create(pool.spec).then(
       (instance) => {
-        this.#coldStartMs = ewma(this.#coldStartMs, performance.now() - started);
+        this.#coldStartMs = ewma(this.#coldStartMs, this.#timers.now() - started);
         pool.starting--;
         const waiter = pool.waiters.shift();
         if (waiter) waiter.resolve(instance);
-        else this.#release(pool, instance);
+        else this.#release(pool, instance, prewarmKeepAliveMs);
       },
       (err: unknown) => {
         pool.starting--;
@@ -236,9 +305,15 @@ export class Scheduler {
     );
   }
 
-  #release(pool: VersionPool, instance: ExecutionInstance): void {
-    if (!instance.alive || pool.retired || this.#state !== 'running') {
+  #release(pool: VersionPool, instance: ExecutionInstance, prewarmKeepAliveMs?: number): void {
+    const provisioned = pool.provisioned?.members.has(instance) === true ? pool.provisioned : undefined;
+    const surplus = provisioned !== undefined && provisioned.members.size > provisioned.target;
+    if (!instance.alive || pool.retired || this.#state !== 'running' || surplus) {
       this.#destroy(pool, instance);
+      if (provisioned) {
+        provisioned.members.delete(instance);
+        this.#fillProvisioned(pool); // a provisioned instance that died is replaced
+      }
       // A waiter counted on this instance; start another for it.
       if (pool.waiters.length > pool.starting && this.#state === 'running') this.#startOne(pool);
       this.#forgetIfEmpty(pool);
@@ -249,7 +324,55 @@ export class Scheduler {
       waiter.resolve(instance);
       return;
     }
-    pool.idle.push({ instance, pool, idleSince: this.#options.clock() });
+    if (provisioned) provisioned.idle.push(instance);
+    else this.#idle(pool, instance, prewarmKeepAliveMs);
+  }
+
+  /** Starts provisioned instances until the target is met (or one failed). */
+  #fillProvisioned(pool: VersionPool): void {
+    const provisioned = pool.provisioned;
+    if (!provisioned || pool.retired || this.#state !== 'running') return;
+    const memory = pool.spec.memoryMb;
+    while (provisioned.failure === undefined && provisioned.members.size + provisioned.starting < provisioned.target) {
+      if (!this.#makeRoom(memory)) {
+        provisioned.failure = `Not enough memory on this node: ${memory} MB more would pass the memory budget of ${this.#options.memoryBudgetMb} MB`;
+        return;
+      }
+      provisioned.starting++;
+      pool.live++;
+      this.#liveMemoryMb += memory;
+      this.#options.factory.create(pool.spec, 'provisioned-concurrency').then(
+        (instance) => {
+          provisioned.starting--;
+          if (instance.initFailed === true) {
+            provisioned.failure = 'FUNCTION_ERROR_INIT_FAILURE: the function failed during INIT; its log shows why when it is invoked on demand';
+            this.#destroy(pool, instance);
+            this.#forgetIfEmpty(pool);
+            return;
+          }
+          provisioned.members.add(instance);
+          this.#release(pool, instance); // serves a waiting call, or waits idle
+        },
+        (err: unknown) => {
+          provisioned.starting--;
+          pool.live--;
+          this.#liveMemoryMb -= memory;
+          provisioned.failure = 'Could not start a sandbox for a provisioned instance; see the platform log.';
+          this.#options.onError(err);
+          this.#forgetIfEmpty(pool);
+        },
+      );
+    }
+  }
+
+  /** Lowers the target; idle surplus goes now, busy surplus when its call ends. */
+  #shrinkProvisioned(pool: VersionPool, provisioned: ProvisionedInstances, target: number): void {
+    provisioned.target = target;
+    while (provisioned.members.size > target && provisioned.idle.length > 0) {
+      const instance = provisioned.idle.pop() as ExecutionInstance;
+      provisioned.members.delete(instance);
+      this.#destroy(pool, instance);
+    }
   }
 
   #destroy(pool: VersionPool, instance: ExecutionInstance): void {
@@ -259,8 +382,9 @@ export class Scheduler {
   }
 
   #forgetIfEmpty(pool: VersionPool): void {
-    if (pool.live === 0 && pool.waiters.length === 0 && pool.starting === 0) {
-      clearTimeout(pool.scaleTimer);
+    // A pool asked to keep provisioned instances stays, also when they failed (its status says why).
+    if (pool.live === 0 && pool.waiters.length === 0 && pool.starting === 0 && (pool.provisioned?.target ?? 0) === 0 && !this.#prewarms.has(pool.key)) {
+      this.#timers.clear(pool.scaleTimer);
       this.#pools.delete(pool.key);
     }
   }
@@ -281,13 +405,44 @@ export class Scheduler {
     return true;
   }
 
-  // Scale to zero: idle instances past their keep-alive are destroyed. Idle lists are
-  // ordered oldest first (reuse pops the newest), so each scan stops at the first young one.
+  // Keep-alive: the policy says how long an instance that fell idle is kept, or to unload it
+  // now and pre-warm one shortly before the function's next call is expected.
+  #idle(pool: VersionPool, instance: ExecutionInstance, prewarmKeepAliveMs: number | undefined): void {
+    const now = this.#options.clock();
+    const decision: IdleDecision = prewarmKeepAliveMs === undefined ? this.#keepAlive.decideIdle(pool.functionId, now) : { kind: 'keep', keepAliveMs: prewarmKeepAliveMs };
+    if (decision.kind === 'keep') {
+      pool.idle.push({ instance, pool, idleSince: now, expiresAt: now + decision.keepAliveMs });
+      return;
+    }
+    this.#destroy(pool, instance);
+    this.#prewarms.schedule(pool.key, decision.prewarmInMs, () => {
+      if (this.#state === 'running' && !pool.retired) this.#prewarm(pool, decision.keepAliveMs);
+      this.#forgetIfEmpty(pool);
+    });
+  }
+
+  /** Makes sure one instance waits for the expected call, for `keepAliveMs` at least. */
+  #prewarm(pool: VersionPool, keepAliveMs: number): void {
+    const until = this.#options.clock() + keepAliveMs;
+    const newest = pool.idle.at(-1);
+    if (newest) {
+      // One still idle from earlier (made for concurrency) serves: keep it instead of starting another.
+      if (newest.expiresAt < until) pool.idle[pool.idle.length - 1] = { ...newest, expiresAt: until };
+      return;
+    }
+    // A busy or starting one will be free when the call comes.
+    if (pool.live === 0) this.#startOne(pool, keepAliveMs);
+  }
+
+  // Scale to zero: idle instances past their keep-alive are destroyed. Expiries differ per
+  // instance (the policy decides each), so the whole (short) idle list is scanned.
   #reapIdle(): void {
-    const cutoff = this.#options.clock() - this.#options.keepAliveMs;
+    const now = this.#options.clock();
     for (const pool of this.#pools.values()) {
-      while (pool.idle[0] && pool.idle[0].idleSince <= cutoff) {
-        const entry = pool.idle.shift() as IdleEntry;
+      for (let i = pool.idle.length - 1; i >= 0; i--) {
+        const entry = pool.idle[i] as IdleEntry;
+        if (entry.expiresAt > now) continue;
+        pool.idle.splice(i, 1);
         this.#destroy(pool, entry.instance);
       }
       this.#forgetIfEmpty(pool);

@@ -4,6 +4,12 @@
 import type { AsyncEvent, AsyncEventStatus, EventInvokeConfig, FunctionKey, FunctionRecord, FunctionState, FunctionVersionRecord, LastUpdateStatus, LogEvent, Scope, StoredLogEvent } from './records.js';
 import type { RouteTableRecord } from './records.js';
 import type { FunctionUrlConfigRecord } from './records.js';
+import type { S3Repository } from './s3-ports.js';
+import type { QueueRepository } from './queue-ports.js';
+import type { ExternalS3TriggerRepository } from './external-s3-triggers.js';
+import type { ScheduleRepository } from './schedule-ports.js';
+import type { AliasRepository, FunctionVersionRepository, ProvisionedConcurrencyRepository } from './version-ports.js';
+import type { EventSourceMappingRepository } from './esm-ports.js';
 
 export interface ListPage<T> {
   readonly items: readonly T[];
@@ -172,6 +178,20 @@ export interface Store {
   readonly logs: LogRepository;
   readonly routes: RouteRepository;
   readonly functionUrls: FunctionUrlRepository;
+  /** S3 buckets, objects, multipart uploads and the object-event outbox (s3-ports.ts). */
+  readonly objects: S3Repository;
+  /** SQS-compatible queues and their messages (queue-ports.ts). */
+  readonly queues: QueueRepository;
+  /** Trigger configuration of buckets in external S3-compatible stores. */
+  readonly externalS3Triggers: ExternalS3TriggerRepository;
+  /** EventBridge-style schedules (schedule-ports.ts). */
+  readonly schedules: ScheduleRepository;
+  /** Published versions, aliases and provisioned concurrency configs (version-ports.ts). */
+  readonly versions: FunctionVersionRepository;
+  readonly aliases: AliasRepository;
+  readonly provisionedConcurrency: ProvisionedConcurrencyRepository;
+  /** Event source mappings from SQS queues to functions (esm-ports.ts). */
+  readonly eventSourceMappings: EventSourceMappingRepository;
   /** Closes connections; idempotent. */
   close(): Promise<void>;
 }

@@ -101,6 +101,11 @@ export interface AsyncEvent extends FunctionKey {
   readonly leaseUntil: number | undefined;
   readonly lastError: string | undefined;
   readonly updatedAt: number;
+  /**
+   * X-Amzn-Trace-Id the invocation runs under (its Lineage feeds the recursion guard);
+   * absent: a new trace. Kept across attempts and passed on to destinations.
+   */
+  readonly traceHeader?: string | undefined;
 }
 
 export interface DestinationConfig {

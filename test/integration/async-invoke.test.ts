@@ -119,7 +119,8 @@ describe('async invocation', () => {
     await bad({ MaximumEventAgeInSeconds: 30 }, /MaximumEventAgeInSeconds/);
     await bad({}, /at least one of error handling or destination/);
     await bad({ DestinationConfig: { OnSuccess: { Destination: arn('ok-async') } } }, /destination for itself/);
-    await bad({ DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:q' } } }, /SQS destinations are not supported yet/);
+    // A queue destination must name an existing queue, as Lambda checks when the config is put.
+    await bad({ DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:q' } } }, /arn:aws:sqs:us-east-1:000000000000:q is invalid or does not exist/);
     await p.lambda.send(new DeleteFunctionEventInvokeConfigCommand({ FunctionName: 'ok-async' }));
     await assert.rejects(p.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'ok-async' })), (err: Error) => err.name === 'ResourceNotFoundException' && /doesn't have an EventInvokeConfig/.test(err.message));
   });

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { NimbusError } from '../../src/errors.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
-import { storeContract } from './store-contract.js';
+import { scheduleContract } from './schedule-contract.js';
+import { storeContract, type StoreFixture } from './store-contract.js';
 
-storeContract('sqlite', async () => {
+async function openSqliteFixture(): Promise<StoreFixture> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nimbus-store-'));
   const file = path.join(dir, 'nimbus.db');
   let store = createSqliteStore(file);
@@ -23,7 +24,10 @@ storeContract('sqlite', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+storeContract('sqlite', openSqliteFixture);
+scheduleContract('sqlite', openSqliteFixture);
 
 test('a second open of the same SQLite file is refused with DataDirLocked', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nimbus-lock-'));

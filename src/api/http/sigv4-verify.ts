@@ -38,7 +38,7 @@ function toBuffer(data: SourceData): Buffer {
 }
 
 /** SHA-256 (and HMAC-SHA256 with a secret) from node:crypto, in the signer's Checksum shape. */
-class NodeSha256 {
+export class NodeSha256 {
   readonly #secret: Buffer | undefined;
   #hash: Hash | Hmac;
 
@@ -64,7 +64,7 @@ class NodeSha256 {
   }
 }
 
-function amzDate(value: string): Date | undefined {
+export function amzDate(value: string): Date | undefined {
   const m = AMZ_DATE.exec(value);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
@@ -72,7 +72,7 @@ function amzDate(value: string): Date | undefined {
 }
 
 /** Query parameters as the signer wants them: decoded, repeated names as arrays. */
-function queryOf(rawQuery: string): Record<string, string | string[]> {
+export function queryOf(rawQuery: string): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const pair of rawQuery.split('&')) {
     if (pair === '') continue;
@@ -90,6 +90,18 @@ function queryOf(rawQuery: string): Record<string, string | string[]> {
     query[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
   }
   return query;
+}
+
+/** The signed headers as sent (repeated ones joined with ',', as SigV4 canonicalises them). */
+export function signedHeaderValues(req: IncomingMessage, wanted: ReadonlySet<string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = (req.rawHeaders[i] as string).toLowerCase();
+    if (!wanted.has(name)) continue;
+    const value = (req.rawHeaders[i + 1] as string).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+  }
+  return headers;
 }
 
 export class SigV4Verifier {
@@ -127,15 +139,8 @@ export class SigV4Verifier {
       return refuse('X-Amz-Content-Sha256 is not the SHA-256 of the body');
     }
 
-    // The signed headers, as sent (repeated ones joined with ',', as SigV4 canonicalises them).
     const wanted = new Set(signedNames);
-    const headers: Record<string, string> = {};
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-      const name = (req.rawHeaders[i] as string).toLowerCase();
-      if (!wanted.has(name)) continue;
-      const value = (req.rawHeaders[i + 1] as string).trim();
-      headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-    }
+    const headers = signedHeaderValues(req, wanted);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const request: HttpRequest = {

@@ -52,7 +52,8 @@ export interface Surface {
  * A handler that takes a request before any surface sees it, for front ends that need
  * the request as sent (exact path, repeated headers, body bytes, client address) and
  * write their own response (repeated Set-Cookie, HEAD, binary bodies): function URLs,
- * HTTP API routes. Claimed by host or path prefix, never by signature.
+ * HTTP API routes, the S3 API. Claimed by host or path prefix; the S3 API, asked first,
+ * also by the SigV4 service `s3`, which no other raw handler's requests are signed for.
  */
 export interface RawHttpHandler {
   readonly name: string;

@@ -1,9 +1,14 @@
 // Turns a {FunctionName} label (name, partial ARN or full ARN) into a FunctionKey in the
-// caller's scope, with Lambda's cross-region rule (lambda-reference §1.3).
+// caller's scope, with Lambda's cross-region rule (lambda-reference §1.3), and the
+// qualifier from the ARN or `?Qualifier=` (both given: they must agree).
+import { validationError } from '../../control/functions/qualifiers.js';
 import { NimbusError } from '../../errors.js';
 import type { FunctionKey } from '../../store/records.js';
 import { mergeQualifier, parseFunctionRef } from '../../util/arn.js';
 import type { ApiRequest } from '../http/types.js';
+
+/** The model's Qualifier: empty (none) or up to 128 of these characters. */
+const QUALIFIER = /^[a-zA-Z0-9$_-]{0,128}$/;
 
 export interface ResolvedRef {
   readonly key: FunctionKey;
@@ -15,7 +20,11 @@ export function resolveFunctionRef(req: ApiRequest, label = 'FunctionName'): Res
   if (ref.region !== undefined && ref.region !== req.scope.region) {
     throw new NimbusError('ResourceNotFoundException', `Functions from '${ref.region}' are not reachable in this region ('${req.scope.region}')`);
   }
-  const qualifier = mergeQualifier(ref.qualifier, req.query.get('Qualifier') ?? undefined);
+  const asked = req.query.get('Qualifier') ?? undefined;
+  if (asked !== undefined && !QUALIFIER.test(asked)) {
+    throw validationError(asked, 'qualifier', 'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
+  }
+  const qualifier = mergeQualifier(ref.qualifier, asked === '' ? undefined : asked);
   return { key: { account: ref.account ?? req.scope.account, region: req.scope.region, name: ref.name }, qualifier };
 }
 

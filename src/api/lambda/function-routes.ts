@@ -1,7 +1,8 @@
 // Lambda control-plane operations on functions (lambda-reference §1.4, §1.6).
 import type { FunctionService } from '../../control/functions/function-service.js';
-import { notFound } from '../../control/functions/function-service.js';
+import { validationError } from '../../control/functions/qualifiers.js';
 import type { SettingsInput } from '../../control/functions/settings.js';
+import type { VersionService } from '../../control/functions/version-service.js';
 import { invalidParameter } from '../../errors.js';
 import { parseFunctionRef } from '../../util/arn.js';
 import type { ApiRequest, Route } from '../http/types.js';
@@ -40,7 +41,7 @@ function codeLocation(req: ApiRequest, blobKey: string): string {
   return `http://${req.headers.host ?? '127.0.0.1'}/nimbus/v1/code/${blobKey}.zip`;
 }
 
-export function functionRoutes(functions: FunctionService): Route[] {
+export function functionRoutes(functions: FunctionService, versions: VersionService): Route[] {
   return [
     {
       method: 'POST', path: '/2015-03-31/functions', maxBodyBytes: CREATE_FUNCTION_MAX_BODY, errorLabel: 'CreateFunction',
@@ -49,12 +50,13 @@ export function functionRoutes(functions: FunctionService): Route[] {
         const ref = parseFunctionRef(body.FunctionName, 'FunctionName');
         if (ref.qualifier !== undefined) throw invalidParameter('FunctionName', 'must not include a version or alias');
         if (body.PackageType !== undefined && body.PackageType !== 'Zip') throw invalidParameter('PackageType', 'only Zip is supported');
-        if (body.Publish === true) throw invalidParameter('Publish', 'publishing versions is not supported yet; omit Publish');
         const fn = await functions.create(
           { account: ref.account ?? req.scope.account, region: req.scope.region, name: ref.name },
           { ...settingsFromWire(body), zipFile: zipFromCode(body.Code, 'Code.'), tags: body.Tags },
         );
-        return { status: 201, body: renderConfiguration(fn.latest) };
+        // Publish=true: the function as created, with the number of the version it became (recorded: unqualified ARN).
+        const published = body.Publish === true ? await versions.snapshot(fn.latest) : undefined;
+        return { status: 201, body: renderConfiguration(published ? { ...fn.latest, version: published.version } : fn.latest) };
       },
     },
     {
@@ -63,10 +65,17 @@ export function functionRoutes(functions: FunctionService): Route[] {
         const maxItems = req.query.get('MaxItems');
         const parsed = maxItems === null ? undefined : Number(maxItems);
         if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < 1 || parsed > 10000)) throw invalidParameter('MaxItems', 'must be an integer from 1 to 10000');
-        const all = req.query.get('FunctionVersion') === 'ALL';
-        const page = await functions.list(req.scope, req.query.get('Marker') ?? undefined, parsed);
+        const functionVersion = req.query.get('FunctionVersion');
+        if (functionVersion !== null && functionVersion !== 'ALL') {
+          throw validationError(functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
+        }
+        const marker = req.query.get('Marker') ?? undefined;
+        // FunctionVersion=ALL lists every version, each with its qualified ARN (recorded).
+        const page = functionVersion === 'ALL'
+          ? await versions.listAll(req.scope, marker, parsed)
+          : await functions.list(req.scope, marker, parsed).then((p) => ({ items: p.items.map((fn) => fn.latest), nextMarker: p.nextMarker }));
         const body: Record<string, unknown> = {
-          Functions: page.items.map((fn) => renderConfiguration(fn.latest, { forList: true, arnQualifier: all ? '$LATEST' : undefined })),
+          Functions: page.items.map((v) => renderConfiguration(v, { forList: true, arnQualifier: functionVersion === 'ALL' ? v.version : undefined })),
         };
         if (page.nextMarker !== undefined) body.NextMarker = page.nextMarker;
         return { status: 200, body };
@@ -76,16 +85,16 @@ export function functionRoutes(functions: FunctionService): Route[] {
       method: 'GET', path: '/2015-03-31/functions/:FunctionName', maxBodyBytes: 0,
       async handle(req) {
         const ref = resolveFunctionRef(req);
-        const fn = await latestOnly(functions, ref.key, ref.qualifier);
-        return { status: 200, body: renderGetFunction(fn, codeLocation(req, fn.latest.code.blobKey), ref.qualifier) };
+        const { fn, version } = await functions.getQualified(ref.key, ref.qualifier);
+        return { status: 200, body: renderGetFunction(fn, version, codeLocation(req, version.code.blobKey), ref.qualifier) };
       },
     },
     {
       method: 'GET', path: '/2015-03-31/functions/:FunctionName/configuration', maxBodyBytes: 0,
       async handle(req) {
         const ref = resolveFunctionRef(req);
-        const fn = await latestOnly(functions, ref.key, ref.qualifier);
-        return { status: 200, body: renderConfiguration(fn.latest, { arnQualifier: ref.qualifier }) };
+        const { version } = await functions.getQualified(ref.key, ref.qualifier);
+        return { status: 200, body: renderConfiguration(version, { arnQualifier: ref.qualifier }) };
       },
     },
     {
@@ -93,11 +102,13 @@ export function functionRoutes(functions: FunctionService): Route[] {
       async handle(req) {
         const key = requireUnqualified(resolveFunctionRef(req));
         const body = parseBody(updateCodeBody, req.body);
-        if (body.Publish === true) throw invalidParameter('Publish', 'publishing versions is not supported yet; omit Publish');
         const version = await functions.updateCode(key, {
           zipFile: zipFromCode(body, ''), revisionId: body.RevisionId, dryRun: body.DryRun, architectures: body.Architectures,
         });
-        return { status: 200, body: renderConfiguration(version) };
+        if (body.Publish !== true || body.DryRun === true) return { status: 200, body: renderConfiguration(version) };
+        // Publish=true answers with the new version, its ARN qualified.
+        const published = await versions.snapshot(version);
+        return { status: 200, body: renderConfiguration(published, { arnQualifier: published.version }) };
       },
     },
     {
@@ -118,10 +129,4 @@ export function functionRoutes(functions: FunctionService): Route[] {
       },
     },
   ];
-}
-
-/** Until versions exist, only $LATEST (or no qualifier) can be found. */
-async function latestOnly(functions: FunctionService, key: Parameters<FunctionService['get']>[0], qualifier: string | undefined) {
-  if (qualifier !== undefined && qualifier !== '$LATEST') throw notFound(key, qualifier);
-  return functions.get(key);
 }

@@ -1,6 +1,8 @@
 // FunctionConfiguration and friends, in the Lambda API's own field names and order
 // (lambda-reference §1.5).
+import type { ProvisionedConfigView } from '../../control/functions/provisioned-concurrency-service.js';
 import type { FunctionRecord, FunctionVersionRecord } from '../../store/records.js';
+import type { AliasRecord } from '../../store/version-ports.js';
 import { functionArn } from '../../util/arn.js';
 
 export interface RenderOptions {
@@ -47,13 +49,39 @@ export function renderConfiguration(v: FunctionVersionRecord, options: RenderOpt
   return out;
 }
 
-/** GetFunction: configuration, code location, and tags/concurrency only when set. */
-export function renderGetFunction(fn: FunctionRecord, codeLocation: string, arnQualifier: string | undefined): Record<string, unknown> {
+/** GetFunction: configuration of the version asked for, code location, and tags/concurrency only when set. */
+export function renderGetFunction(fn: FunctionRecord, version: FunctionVersionRecord, codeLocation: string, arnQualifier: string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    Configuration: renderConfiguration(fn.latest, { arnQualifier }),
+    Configuration: renderConfiguration(version, { arnQualifier }),
     Code: { RepositoryType: 'S3', Location: codeLocation },
   };
   if (Object.keys(fn.tags).length > 0) out.Tags = fn.tags;
   if (fn.reservedConcurrency !== undefined) out.Concurrency = { ReservedConcurrentExecutions: fn.reservedConcurrency };
+  return out;
+}
+
+/** AliasConfiguration; RoutingConfig only when the alias splits calls. */
+export function renderAlias(a: AliasRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    AliasArn: functionArn(a.region, a.account, a.name, a.alias),
+    Name: a.alias,
+    FunctionVersion: a.functionVersion,
+    Description: a.description,
+  };
+  if (Object.keys(a.additionalVersionWeights).length > 0) out.RoutingConfig = { AdditionalVersionWeights: a.additionalVersionWeights };
+  out.RevisionId = a.revisionId;
+  return out;
+}
+
+/** A provisioned concurrency config as Get returns it; list items lead with the qualified FunctionArn. */
+export function renderProvisionedConfig(view: ProvisionedConfigView, withArn: boolean): Record<string, unknown> {
+  const { config: c, status: s } = view;
+  const out: Record<string, unknown> = withArn ? { FunctionArn: functionArn(c.region, c.account, c.name, c.qualifier) } : {};
+  out.RequestedProvisionedConcurrentExecutions = c.requested;
+  out.AvailableProvisionedConcurrentExecutions = s.available;
+  out.AllocatedProvisionedConcurrentExecutions = s.allocated;
+  out.Status = s.status;
+  if (s.reason !== undefined) out.StatusReason = s.reason;
+  out.LastModified = c.lastModified;
   return out;
 }

@@ -59,6 +59,20 @@ export const updateCodeBody = z.object({
 
 export const tagResourceBody = z.object({ Tags: stringMap });
 
+export const publishVersionBody = z.object({ CodeSha256: z.string().optional(), Description: z.string().optional(), RevisionId: z.string().optional() });
+
+const routingConfig = z.object({ AdditionalVersionWeights: z.record(z.string(), z.number()).optional() });
+
+export const createAliasBody = z.object({
+  Name: z.string(), FunctionVersion: z.string(), Description: z.string().optional(), RoutingConfig: routingConfig.optional(),
+});
+
+export const updateAliasBody = z.object({
+  FunctionVersion: z.string().optional(), Description: z.string().optional(), RoutingConfig: routingConfig.optional(), RevisionId: z.string().optional(),
+});
+
+export const putProvisionedConcurrencyBody = z.object({ ProvisionedConcurrentExecutions: z.number() });
+
 /** Parses a JSON body against a schema; errors name the member the way the API spells it. */
 export function parseBody<T extends z.ZodType>(schema: T, body: Buffer): z.output<T> {
   let json: unknown;

@@ -5,7 +5,8 @@ import type { EventInvokeConfigRepository } from '../../store/ports.js';
 import type { DestinationConfig, EventInvokeConfig, FunctionKey } from '../../store/records.js';
 import { functionArn, parseFunctionRef } from '../../util/arn.js';
 import type { Clock } from '../../util/time.js';
-import { notFound, type FunctionService } from './function-service.js';
+import type { FunctionService } from './function-service.js';
+import { LATEST } from './qualifiers.js';
 
 export interface EventInvokeConfigInput {
   readonly maximumRetryAttempts?: number | undefined;
@@ -27,15 +28,26 @@ function checkDestination(field: string, arn: string | undefined, self: Function
   return arn;
 }
 
+const SQS_ARN = /^arn:aws[a-zA-Z-]*:sqs:/;
+
 export class EventInvokeConfigService {
   readonly #configs: EventInvokeConfigRepository;
   readonly #functions: FunctionService;
   readonly #clock: Clock;
+  readonly #queueExists: ((arn: string) => Promise<boolean>) | undefined;
 
-  constructor(configs: EventInvokeConfigRepository, functions: FunctionService, clock: Clock) {
+  /** `queueExists`: SQS queue destinations are accepted when given, and must name an existing queue. */
+  constructor(configs: EventInvokeConfigRepository, functions: FunctionService, clock: Clock, queueExists?: (arn: string) => Promise<boolean>) {
     this.#configs = configs;
     this.#functions = functions;
     this.#clock = clock;
+    this.#queueExists = queueExists;
+  }
+
+  async #destination(field: string, arn: string | undefined, self: FunctionKey): Promise<string | undefined> {
+    if (arn === undefined || !SQS_ARN.test(arn) || !this.#queueExists) return checkDestination(field, arn, self);
+    if (!(await this.#queueExists(arn))) throw invalidParameter(field, `The destination ARN ${arn} is invalid or does not exist.`);
+    return arn;
   }
 
   /** Put replaces the whole config; Update (merge = true) changes only what is given. */
@@ -50,8 +62,8 @@ export class EventInvokeConfigService {
     const age = input.maximumEventAgeInSeconds ?? base?.maximumEventAgeInSeconds;
     if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21600)) throw invalidParameter('MaximumEventAgeInSeconds', `must be an integer from 60 to 21600 (got ${age})`);
     const destinations: DestinationConfig = {
-      onSuccess: checkDestination('DestinationConfig.OnSuccess.Destination', input.onSuccess ?? base?.destinations.onSuccess, key),
-      onFailure: checkDestination('DestinationConfig.OnFailure.Destination', input.onFailure ?? base?.destinations.onFailure, key),
+      onSuccess: await this.#destination('DestinationConfig.OnSuccess.Destination', input.onSuccess ?? base?.destinations.onSuccess, key),
+      onFailure: await this.#destination('DestinationConfig.OnFailure.Destination', input.onFailure ?? base?.destinations.onFailure, key),
     };
     const config: EventInvokeConfig = { ...key, qualifier: q, maximumRetryAttempts: retries, maximumEventAgeInSeconds: age, destinations, lastModified: this.#clock() };
     await this.#configs.put(config);
@@ -74,12 +86,12 @@ export class EventInvokeConfigService {
 
   async delete(key: FunctionKey, qualifier: string | undefined): Promise<void> {
     await this.get(key, qualifier);
-    await this.#configs.delete(key, qualifier ?? '$LATEST');
+    await this.#configs.delete(key, qualifier ?? LATEST);
   }
 
+  /** `$LATEST`, a version or an alias of the function: each has its own config. */
   async #qualifier(key: FunctionKey, qualifier: string | undefined): Promise<string> {
-    await this.#functions.get(key);
-    if (qualifier !== undefined && qualifier !== '$LATEST') throw notFound(key, qualifier);
-    return qualifier ?? '$LATEST';
+    await this.#functions.getQualified(key, qualifier);
+    return qualifier ?? LATEST;
   }
 }

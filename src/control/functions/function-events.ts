@@ -5,8 +5,13 @@ import diagnostics from 'node:diagnostics_channel';
 import type { FunctionKey } from '../../store/records.js';
 
 export type FunctionEvent =
+  /** $LATEST or function-level settings (reserved concurrency) changed. */
   | { readonly kind: 'updated'; readonly key: FunctionKey }
   | { readonly kind: 'deleted'; readonly key: FunctionKey }
+  | { readonly kind: 'version-deleted'; readonly key: FunctionKey; readonly version: string }
+  /** Created, updated or deleted. */
+  | { readonly kind: 'alias-changed'; readonly key: FunctionKey; readonly alias: string }
+  | { readonly kind: 'provisioned-changed'; readonly key: FunctionKey; readonly qualifier: string }
   | { readonly kind: 'settle-failed'; readonly key: FunctionKey; readonly error: unknown };
 
 export interface FunctionEvents {

@@ -9,7 +9,11 @@ import { functionArn } from '../../util/arn.js';
 import { lambdaTimestamp, type Clock } from '../../util/time.js';
 import type { CodeCache } from '../code/code-cache.js';
 import type { FunctionEvents } from './function-events.js';
+import { isVersionNumber, LATEST, notFound, QualifierLookup, type QualifiedFunction } from './qualifiers.js';
 import { resolveSettings, type SettingsInput } from './settings.js';
+import type { VersionService } from './version-service.js';
+
+export { notFound };
 
 export interface CreateFunctionInput extends SettingsInput {
   readonly zipFile: Buffer;
@@ -28,6 +32,10 @@ export interface FunctionServiceDeps {
   readonly code: CodeCache;
   readonly clock: Clock;
   readonly events: FunctionEvents;
+  /** DeleteFunction with a version number deletes that version. */
+  readonly versions: VersionService;
+  /** Refuses a DeadLetterConfig.TargetArn that names no existing queue; without it the ARN is stored unchecked. */
+  readonly checkDeadLetterTarget?: (arn: string) => Promise<void>;
 }
 
 /** ListFunctions returns at most 50 per page regardless of MaxItems (model doc). */
@@ -36,13 +44,16 @@ const MAX_TAGS = 50;
 
 export class FunctionService {
   readonly #deps: FunctionServiceDeps;
+  readonly #lookup: QualifierLookup;
 
   constructor(deps: FunctionServiceDeps) {
     this.#deps = deps;
+    this.#lookup = new QualifierLookup(deps.store);
   }
 
   async create(key: FunctionKey, input: CreateFunctionInput): Promise<FunctionRecord> {
     const settings = resolveSettings(input, undefined);
+    if (input.deadLetterTargetArn !== undefined) await this.#deps.checkDeadLetterTarget?.(input.deadLetterTargetArn);
     const tags = validateTags(input.tags ?? {});
     if (await this.#deps.store.functions.get(key)) throw conflictExists(key.name);
     const code = await this.#deps.code.prepare(input.zipFile);
@@ -69,6 +80,16 @@ export class FunctionService {
     return fn;
   }
 
+  /** The function and the version a qualifier names (an alias: its primary version), or Lambda's not-found. */
+  getQualified(key: FunctionKey, qualifier: string | undefined): Promise<QualifiedFunction> {
+    return this.#lookup.resolve(key, qualifier);
+  }
+
+  /** Async invocations are accepted only for a function and qualifier that exist (not-found names `$LATEST` when none is given). */
+  async requireInvocable(key: FunctionKey, qualifier: string | undefined): Promise<void> {
+    await this.#lookup.resolve(key, qualifier ?? LATEST);
+  }
+
   /** Looks a function up without throwing (used by the invoke path). */
   find(key: FunctionKey): Promise<FunctionRecord | undefined> {
     return this.#deps.store.functions.get(key);
@@ -89,6 +110,7 @@ export class FunctionService {
   async updateConfiguration(key: FunctionKey, input: SettingsInput & { revisionId?: string | undefined }): Promise<FunctionVersionRecord> {
     const current = await this.#mutable(key, input.revisionId);
     const settings = resolveSettings(input, current.latest.settings);
+    if (input.deadLetterTargetArn !== undefined) await this.#deps.checkDeadLetterTarget?.(input.deadLetterTargetArn);
     return this.#replace(current.latest, { settings });
   }
 
@@ -96,7 +118,11 @@ export class FunctionService {
     if (qualifier === '$LATEST') {
       throw new NimbusError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.');
     }
-    if (qualifier !== undefined) throw notFound(key, qualifier);
+    if (qualifier !== undefined && isVersionNumber(qualifier)) return this.#deps.versions.delete(key, qualifier);
+    if (qualifier !== undefined) {
+      await this.#lookup.alias(key, qualifier);
+      throw new NimbusError('InvalidParameterValueException', 'Deletion of aliases is not supported. Use DeleteAlias.');
+    }
     if (!(await this.#deps.store.functions.delete(key))) throw notFound(key);
     this.#deps.events.publish({ kind: 'deleted', key });
   }
@@ -119,6 +145,11 @@ export class FunctionService {
   async putConcurrency(key: FunctionKey, reserved: number, accountLimit: number, minimumUnreserved: number): Promise<void> {
     if (!Number.isInteger(reserved) || reserved < 0) throw new NimbusError('InvalidParameterValueException', `ReservedConcurrentExecutions: must be an integer of at least 0 (got ${reserved})`);
     await this.get(key);
+    const provisioned = (await this.#deps.store.provisionedConcurrency.list(key)).reduce((sum, c) => sum + c.requested, 0);
+    if (reserved < provisioned) {
+      // Two spaces after the member name, as Lambda's own message has them (recorded).
+      throw new NimbusError('InvalidParameterValueException', `ReservedConcurrentExecutions  ${reserved} should not be lower than function's total provisioned concurrency [${provisioned}].`);
+    }
     let reservedElsewhere = 0;
     let marker: string | undefined;
     do {
@@ -212,8 +243,4 @@ function validateTags(tags: Readonly<Record<string, string>>): Readonly<Record<s
 
 function conflictExists(name: string): NimbusError {
   return new NimbusError('ResourceConflictException', `Function already exist: ${name}`);
-}
-
-export function notFound(key: FunctionKey, qualifier?: string): NimbusError {
-  return new NimbusError('ResourceNotFoundException', `Function not found: ${functionArn(key.region, key.account, key.name, qualifier)}`);
 }

@@ -1,13 +1,15 @@
 // Function URL configs (lambda-reference §1.6 CreateFunctionUrlConfig): one per function
 // and qualifier, each with a random url id that names it in a Host header for good.
-// Only $LATEST (or no qualifier, the same thing here) exists until versions and aliases do.
+// The qualifier is `$LATEST` (or none, the same thing here) or an alias; a URL cannot
+// name a version number, as on Lambda.
 import { randomBytes } from 'node:crypto';
 import { NimbusError, invalidParameter } from '../../errors.js';
 import type { FunctionUrlRepository } from '../../store/ports.js';
 import type { FunctionKey, FunctionUrlAuthType, FunctionUrlConfigRecord, FunctionUrlCors, FunctionUrlInvokeMode } from '../../store/records.js';
 import { functionArn } from '../../util/arn.js';
 import type { Clock } from '../../util/time.js';
-import { notFound, type FunctionService } from './function-service.js';
+import type { FunctionService } from './function-service.js';
+import { isVersionNumber, LATEST, validationError } from './qualifiers.js';
 
 export interface FunctionUrlInput {
   readonly authType?: string | undefined;
@@ -155,8 +157,10 @@ export class FunctionUrlService {
   }
 
   async #qualifier(key: FunctionKey, qualifier: string | undefined): Promise<string> {
-    await this.#deps.functions.get(key);
-    if (qualifier !== undefined && qualifier !== '$LATEST') throw notFound(key, qualifier);
-    return '$LATEST';
+    if (qualifier !== undefined && isVersionNumber(qualifier)) {
+      throw validationError(qualifier, 'qualifier', 'Member must satisfy regular expression pattern: (^\\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))');
+    }
+    await this.#deps.functions.getQualified(key, qualifier); // the function, or the alias, missing says so
+    return qualifier ?? LATEST;
   }
 }

@@ -5,7 +5,7 @@ import { NimbusError } from '../../errors.js';
 import type { EventQueue } from '../../store/ports.js';
 import type { AsyncEvent, FunctionKey } from '../../store/records.js';
 import type { Clock } from '../../util/time.js';
-import { notFound, type FunctionService } from '../../control/functions/function-service.js';
+import type { FunctionService } from '../../control/functions/function-service.js';
 
 /** Async payloads are limited to 1 MB (lambda-reference §2.1). */
 export const ASYNC_MAX_PAYLOAD = 1024 * 1024;
@@ -16,13 +16,15 @@ export interface AcceptRequest {
   readonly payload: Buffer;
   readonly requestId?: string | undefined;
   readonly source: string;
+  /** X-Amzn-Trace-Id to run under (an event source's chain, for the recursion guard). */
+  readonly traceHeader?: string | undefined;
 }
 
 export function newAsyncEvent(request: AcceptRequest, now: number): AsyncEvent {
   return {
     ...request.key, id: request.requestId ?? randomUUID(), qualifier: request.qualifier, payload: request.payload,
     source: request.source, createdAt: now, status: 'queued', attempts: 0, tries: 0, notBefore: now,
-    leaseOwner: undefined, leaseUntil: undefined, lastError: undefined, updatedAt: now,
+    leaseOwner: undefined, leaseUntil: undefined, lastError: undefined, updatedAt: now, traceHeader: request.traceHeader,
   };
 }
 
@@ -44,8 +46,7 @@ export class AsyncInvoker {
     if (request.payload.length > ASYNC_MAX_PAYLOAD) {
       throw new NimbusError('RequestTooLargeException', `Request must be smaller than ${ASYNC_MAX_PAYLOAD} bytes for the InvokeFunction operation`);
     }
-    if (request.qualifier !== undefined && request.qualifier !== '$LATEST') throw notFound(request.key, request.qualifier);
-    if (!(await this.#functions.find(request.key))) throw notFound(request.key, request.qualifier ?? '$LATEST');
+    await this.#functions.requireInvocable(request.key, request.qualifier); // a version or alias of it, too
     const event = newAsyncEvent(request, this.#clock());
     await this.#queue.enqueue([event]);
     this.#wake();

@@ -2,7 +2,8 @@
 import type { AsyncEvent } from '../../store/records.js';
 import { functionArn } from '../../util/arn.js';
 
-export type DestinationCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
+/** `RecursiveInvocationException`: Nimbus's label for an event the recursion guard stopped (AWS documents no record for it). */
+export type DestinationCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency' | 'RecursiveInvocationException';
 
 export interface LastResponse {
   readonly executedVersion: string;

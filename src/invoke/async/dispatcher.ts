@@ -10,8 +10,10 @@ import { parseFunctionRef } from '../../util/arn.js';
 import type { Clock } from '../../util/time.js';
 import type { FunctionResolver } from '../function-resolver.js';
 import type { InvokeService } from '../invoke-service.js';
+import type { InvocationRecord } from '../invocation-events.js';
 import { newAsyncEvent } from './async-invoker.js';
 import { destinationRecord, type DestinationCondition, type LastResponse } from './destination-record.js';
+import type { RecursionGuard } from './recursion-guard.js';
 import { functionErrorDelay, throttleDelay, type RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {
@@ -28,6 +30,19 @@ export interface DispatcherOptions {
   readonly flushLogs: () => Promise<void>;
   readonly onError: (err: unknown) => void;
   readonly pollIntervalMs?: number;
+  /** Stops events whose chain went round too often (recursive loops through event sources). */
+  readonly recursionGuard?: RecursionGuard;
+  /** Destinations and dead-letter queues that are SQS queues (triggers/sqs/queue-destinations.ts). */
+  readonly queueTargets?: QueueTargets;
+}
+
+/** Delivery to SQS queues named by a destination or a function's DeadLetterConfig. */
+export interface QueueTargets {
+  isQueue(arn: string): boolean;
+  /** Sends a destination record; failures are the implementation's to report. */
+  sendRecord(queueArn: string, record: Buffer, sender: FunctionKey): Promise<void>;
+  /** Sends a discarded event to its function's dead-letter queue, when it has one. */
+  sendToDeadLetterQueue(event: AsyncEvent, reason: { readonly response: LastResponse | undefined; readonly lastError: string | undefined }): Promise<void>;
 }
 
 export type DispatcherState = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -36,6 +51,11 @@ export type DispatcherState = 'idle' | 'running' | 'stopping' | 'stopped';
 const INITIAL_LEASE_MS = 60_000;
 const LEASE_MARGIN_MS = 60_000;
 const SETTLED_RETENTION_MS = 7 * 86_400_000;
+
+/** The invocation record names the event source when it has a trigger of its own. */
+function triggerOf(source: string): InvocationRecord['trigger'] {
+  return source === 's3' || source === 'schedule' || source === 'queue' ? source : 'async';
+}
 
 type Outcome = { settlement: EventSettlement; destination?: { condition: DestinationCondition; response: LastResponse | undefined } };
 
@@ -130,11 +150,21 @@ export class AsyncDispatcher {
     const now = this.#o.clock();
     const followUps: AsyncEvent[] = [];
     if (outcome.destination) {
-      const target = outcome.destination.condition === 'Success' ? config?.destinations.onSuccess : config?.destinations.onFailure;
-      if (target !== undefined) {
+      const { condition, response } = outcome.destination;
+      const target = condition === 'Success' ? config?.destinations.onSuccess : config?.destinations.onFailure;
+      const record = (): Buffer => destinationRecord(event, condition, response, now);
+      const queues = this.#o.queueTargets;
+      if (target !== undefined && queues?.isQueue(target)) {
+        await queues.sendRecord(target, record(), event); // before settling: a crash sends it again rather than losing it
+      } else if (target !== undefined) {
         const ref = parseFunctionRef(target, 'Destination');
         const key: FunctionKey = { account: ref.account ?? event.account, region: ref.region ?? event.region, name: ref.name };
-        followUps.push(newAsyncEvent({ key, qualifier: ref.qualifier, payload: destinationRecord(event, outcome.destination.condition, outcome.destination.response, now), source: 'destination' }, now));
+        followUps.push(newAsyncEvent({
+          key, qualifier: ref.qualifier, payload: record(), source: 'destination', traceHeader: event.traceHeader,
+        }, now));
+      }
+      if (condition !== 'Success' && outcome.settlement.kind === 'failed') {
+        await queues?.sendToDeadLetterQueue(event, { response, lastError: outcome.settlement.lastError });
       }
     }
     if (outcome.settlement.kind !== 'retry') await this.#o.flushLogs();
@@ -153,24 +183,31 @@ export class AsyncDispatcher {
     });
     if (now - event.createdAt > maxAgeMs) return expired(`older than ${maxAgeMs / 1000} s`);
 
-    let timeoutSec: number;
-    let reserved: number | undefined;
+    let fn;
     try {
-      const fn = await this.#o.resolver.resolve(event, event.qualifier);
-      timeoutSec = fn.spec.timeoutSec;
-      reserved = fn.record.reservedConcurrency;
+      fn = await this.#o.resolver.resolve(event, event.qualifier);
     } catch (err) {
       return this.#platformRetry(event, err, maxAgeMs, expired);
     }
-    if (reserved === 0) {
+    const timeoutSec = fn.spec.timeoutSec;
+    if (fn.record.reservedConcurrency === 0) {
       // Lambda sends events of a function with reserved concurrency 0 straight to failure handling.
       return { settlement: { kind: 'failed', lastError: 'ZeroReservedConcurrency' }, destination: { condition: 'ZeroReservedConcurrency', response: undefined } };
+    }
+    const guard = this.#o.recursionGuard;
+    if (guard?.exceeded(event) !== undefined) {
+      await guard.report(event, { logGroup: fn.spec.logGroup, version: fn.executedVersion }, config?.destinations.onFailure !== undefined);
+      return {
+        settlement: { kind: 'failed', lastError: `RecursiveInvocationException: recursive loop stopped after ${guard.limit} invocations in one chain` },
+        destination: { condition: 'RecursiveInvocationException', response: undefined },
+      };
     }
     await this.#o.queue.extend(event.id, this.#o.nodeId, now + timeoutSec * 1000 + LEASE_MARGIN_MS);
     let response;
     try {
       response = await this.#o.invoker.invoke({
-        key: event, qualifier: event.qualifier, requestId: event.id, payload: event.payload, trigger: 'async', wantLogTail: false,
+        key: event, qualifier: event.qualifier, requestId: event.id, payload: event.payload, trigger: triggerOf(event.source), wantLogTail: false,
+        traceId: event.traceHeader, resolved: fn, // an alias routes each attempt once, and the lease above fits that version's timeout
       });
     } catch (err) {
       return this.#platformRetry(event, err, maxAgeMs, expired);

@@ -1,6 +1,8 @@
 // The process driver: a plain node child under Node's permission model
 // (--experimental-permission: reads only its code slot, the guest runtime and the AWS SDK;
-// writes only its own TMPDIR; no child processes, workers or addons), a minimal
+// writes only its own TMPDIR; no child processes or workers; native addons allowed, since
+// functions bundle them as on Lambda — sharp, bcrypt — and this driver is for trusted code
+// anyway: an addon is native code outside the permission model), a minimal
 // environment, rlimits, and — when root — an unprivileged uid and a memory cgroup.
 // No namespaces: no network isolation and no protection from a hostile handler
 // (sandbox-notes §1), hence isolation = 'trusted-code-only'.
@@ -35,7 +37,10 @@ export function processCommand(input: ProcessCommandInput): LaunchCommand {
       '--experimental-permission',
       ...reads.map((p) => `--allow-fs-read=${p}`),
       `--allow-fs-write=${dir(input.tmpDir)}`,
+      '--allow-addons',
       '--disable-warning=ExperimentalWarning',
+      // Node warns at start that addons can step outside the permission model: said above, not per sandbox.
+      '--disable-warning=SecurityWarning',
       path.join(input.runtime.guestDir, 'main.js'),
     ],
   };

@@ -10,6 +10,7 @@ interface EventRow {
   id: string; account: string; region: string; name: string; qualifier: string | null; payload: Buffer; source: string;
   created_at: number; status: string; attempts: number; tries: number; not_before: number;
   lease_owner: string | null; lease_until: number | null; last_error: string | null; updated_at: number;
+  trace_header: string | null;
 }
 
 function toEvent(r: EventRow): AsyncEvent {
@@ -17,20 +18,32 @@ function toEvent(r: EventRow): AsyncEvent {
     id: r.id, account: r.account, region: r.region, name: r.name, qualifier: r.qualifier ?? undefined, payload: r.payload,
     source: r.source, createdAt: r.created_at, status: r.status as AsyncEventStatus, attempts: r.attempts, tries: r.tries,
     notBefore: r.not_before, leaseOwner: r.lease_owner ?? undefined, leaseUntil: r.lease_until ?? undefined,
-    lastError: r.last_error ?? undefined, updatedAt: r.updated_at,
+    lastError: r.last_error ?? undefined, updatedAt: r.updated_at, traceHeader: r.trace_header ?? undefined,
   };
 }
 
-export function createSqliteEventQueue(db: Db): EventQueue {
+/**
+ * Enqueues events (all or none; inside a caller's transaction, part of it). Shared with
+ * repositories that enqueue atomically with their own writes (a schedule's tick).
+ */
+export function prepareAsyncEventInsert(db: Db): (events: readonly AsyncEvent[]) => void {
   const insert = db.prepare(`INSERT INTO async_events (id, account, region, name, qualifier, payload, source, created_at, status,
-    attempts, tries, not_before, lease_owner, lease_until, last_error, updated_at)
+    attempts, tries, not_before, lease_owner, lease_until, last_error, updated_at, trace_header)
     VALUES (@id, @account, @region, @name, @qualifier, @payload, @source, @createdAt, @status, @attempts, @tries, @notBefore,
-    @leaseOwner, @leaseUntil, @lastError, @updatedAt) ON CONFLICT (id) DO NOTHING`);
+    @leaseOwner, @leaseUntil, @lastError, @updatedAt, @traceHeader) ON CONFLICT (id) DO NOTHING`);
   const insertAll = db.transaction((events: readonly AsyncEvent[]) => {
     for (const e of events) {
-      insert.run({ ...e, qualifier: e.qualifier ?? null, leaseOwner: e.leaseOwner ?? null, leaseUntil: e.leaseUntil ?? null, lastError: e.lastError ?? null });
+      insert.run({
+        ...e, qualifier: e.qualifier ?? null, leaseOwner: e.leaseOwner ?? null, leaseUntil: e.leaseUntil ?? null, lastError: e.lastError ?? null,
+        traceHeader: e.traceHeader ?? null,
+      });
     }
   });
+  return insertAll;
+}
+
+export function createSqliteEventQueue(db: Db): EventQueue {
+  const insertAll = prepareAsyncEventInsert(db);
   // Candidates are the oldest due events (a bounded index range scan, so a deep backlog
   // does not make every lease sort the whole queue) plus expired leases.
   const lease = db.prepare(`UPDATE async_events SET status = 'leased', lease_owner = @owner, lease_until = @until, tries = tries + 1, updated_at = @now

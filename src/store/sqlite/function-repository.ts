@@ -5,13 +5,19 @@ import type { FunctionKey, FunctionRecord, FunctionSettings, FunctionState, Func
 import type { Db } from './database.js';
 
 interface FunctionRow { account: string; region: string; name: string; created_at: number; tags: string; reserved_concurrency: number | null }
-interface VersionRow {
+export interface VersionRow {
   account: string; region: string; name: string; version: string; settings: string;
   code_sha256: string; code_blob_key: string; code_size: number; revision_id: string; last_modified: string;
   state: string; state_reason: string | null; state_reason_code: string | null;
   last_update_status: string; last_update_status_reason: string | null; last_update_status_reason_code: string | null;
 }
 type JoinedRow = FunctionRow & VersionRow;
+
+/** The columns of a function_versions row as written (version-repository.ts adds source_digest). */
+export const VERSION_COLUMNS = `account, region, name, version, settings, code_sha256, code_blob_key, code_size, revision_id,
+  last_modified, state, state_reason, state_reason_code, last_update_status, last_update_status_reason, last_update_status_reason_code`;
+export const VERSION_VALUES = `@account, @region, @name, @version, @settings, @code_sha256, @code_blob_key, @code_size, @revision_id,
+  @last_modified, @state, @state_reason, @state_reason_code, @last_update_status, @last_update_status_reason, @last_update_status_reason_code`;
 
 const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
@@ -21,7 +27,7 @@ function settingsFromJson(text: string): FunctionSettings {
   return { ...parsed, environment: parsed.environment, logGroup: parsed.logGroup, deadLetterTargetArn: parsed.deadLetterTargetArn };
 }
 
-function toVersion(row: VersionRow): FunctionVersionRecord {
+export function toVersion(row: VersionRow): FunctionVersionRecord {
   return {
     account: row.account, region: row.region, name: row.name, version: row.version,
     settings: settingsFromJson(row.settings),
@@ -44,7 +50,7 @@ function toFunction(row: JoinedRow): FunctionRecord {
   };
 }
 
-function versionParams(v: FunctionVersionRecord): Record<string, unknown> {
+export function versionParams(v: FunctionVersionRecord): Record<string, unknown> {
   return {
     account: v.account, region: v.region, name: v.name, version: v.version,
     settings: JSON.stringify(v.settings),
@@ -62,9 +68,7 @@ const SELECT_JOINED = `SELECT f.*, v.* FROM functions f JOIN function_versions v
 export function createSqliteFunctionRepository(db: Db): FunctionRepository {
   const insertFunction = db.prepare(`INSERT INTO functions (account, region, name, created_at, tags, reserved_concurrency)
     VALUES (@account, @region, @name, @created_at, @tags, @reserved_concurrency) ON CONFLICT DO NOTHING`);
-  const insertVersion = db.prepare(`INSERT INTO function_versions VALUES (@account, @region, @name, @version, @settings,
-    @code_sha256, @code_blob_key, @code_size, @revision_id, @last_modified, @state, @state_reason, @state_reason_code,
-    @last_update_status, @last_update_status_reason, @last_update_status_reason_code)`);
+  const insertVersion = db.prepare(`INSERT INTO function_versions (${VERSION_COLUMNS}) VALUES (${VERSION_VALUES})`);
   const selectOne = db.prepare(`${SELECT_JOINED} WHERE f.account = ? AND f.region = ? AND f.name = ?`);
   const selectPage = db.prepare(`${SELECT_JOINED} WHERE f.account = ? AND f.region = ? AND f.name > ? ORDER BY f.name LIMIT ?`);
   const replaceVersion = db.prepare(`UPDATE function_versions SET settings = @settings, code_sha256 = @code_sha256,

@@ -8,6 +8,14 @@ import { createSqliteEventQueue } from './event-queue.js';
 import { createSqliteLogRepository } from './log-repository.js';
 import { createSqliteRouteRepository } from './route-repository.js';
 import { createSqliteFunctionUrlRepository } from './function-url-repository.js';
+import { createSqliteS3Repository } from './s3-repository.js';
+import { createSqliteQueueRepository } from './queue-repository.js';
+import { createSqliteExternalS3TriggerRepository } from './external-s3-trigger-repository.js';
+import { createSqliteScheduleRepository } from './schedule-repository.js';
+import { createSqliteVersionRepository } from './version-repository.js';
+import { createSqliteAliasRepository } from './alias-repository.js';
+import { createSqliteProvisionedConcurrencyRepository } from './provisioned-concurrency-repository.js';
+import { createSqliteEventSourceMappingRepository } from './esm-repository.js';
 
 export function createSqliteStore(file: string): Store {
   const db = openDatabase(path.resolve(file));
@@ -19,6 +27,14 @@ export function createSqliteStore(file: string): Store {
     eventInvokeConfigs: createSqliteEventInvokeConfigRepository(db),
     routes: createSqliteRouteRepository(db),
     functionUrls: createSqliteFunctionUrlRepository(db),
+    objects: createSqliteS3Repository(db),
+    queues: createSqliteQueueRepository(db),
+    externalS3Triggers: createSqliteExternalS3TriggerRepository(db),
+    schedules: createSqliteScheduleRepository(db),
+    versions: createSqliteVersionRepository(db),
+    aliases: createSqliteAliasRepository(db),
+    provisionedConcurrency: createSqliteProvisionedConcurrencyRepository(db),
+    eventSourceMappings: createSqliteEventSourceMappingRepository(db),
     close() {
       if (!closed) {
         closed = true;

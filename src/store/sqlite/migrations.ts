@@ -6,6 +6,8 @@ import { QUEUES_SCHEMA } from './schema/queues.js';
 import { S3_NOTIFICATIONS_SCHEMA } from './schema/s3-notifications.js';
 import { S3_SCHEMA } from './schema/s3.js';
 import { SCHEDULES_SCHEMA } from './schema/schedules.js';
+import { VERSIONS_SCHEMA } from './schema/versions.js';
+import { EVENT_SOURCE_MAPPINGS_SCHEMA } from './schema/event-source-mappings.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: functions and their versions ($LATEST is a version row).
@@ -78,6 +80,10 @@ const MIGRATIONS: readonly string[] = [
   QUEUES_SCHEMA,
   // 9: EventBridge-style schedules.
   SCHEDULES_SCHEMA,
+  // 10: published versions, aliases and provisioned concurrency configs.
+  VERSIONS_SCHEMA,
+  // 11: event source mappings from SQS queues to functions.
+  EVENT_SOURCE_MAPPINGS_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
