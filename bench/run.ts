@@ -13,6 +13,7 @@ import { sqsBench } from './sqs.js';
 import { esmBench } from './esm.js';
 import { s3NotifyBench } from './s3-notify.js';
 import { s3Bench } from './s3.js';
+import { runtimesBench } from './runtimes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'nimbus.js');
@@ -197,6 +198,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   const s3Lines = await s3Bench(nimbus.url);
   const sqsLines = await sqsBench(nimbus.url);
   const esmLines = await esmBench(nimbus.url);
+  const runtimeLines = await runtimesBench(nimbus.url);
   lambda.destroy();
   await stop(nimbus.child);
 
@@ -245,6 +247,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   for (const line of s3Lines) log(line);
   for (const line of sqsLines) log(line);
   for (const line of esmLines) log(line);
+  for (const line of runtimeLines) log(line);
   for (const line of await keepAliveBench()) log(line); // no platform: a replay in virtual time
   const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
   const pssMedian = percentile(pss, 50);

@@ -41,9 +41,10 @@ async function put(req, file) {
 http.createServer((req, res) => {
   const file = path.join(dir, path.basename(req.url));
   if (req.method === 'PUT') {
-    put(req, file).then(() => { res.writeHead(200, { 'content-length': 0 }); res.end(); });
+    put(req, file).then(() => { res.writeHead(200, { 'content-length': 0 }); res.end(); }, () => res.destroy());
   } else {
-    fsp.stat(file).then((s) => { res.writeHead(200, { 'content-length': s.size }); return pipeline(fs.createReadStream(file), res); });
+    // wrk closes its connections mid-response when a run ends: that is not a failure.
+    fsp.stat(file).then((s) => { res.writeHead(200, { 'content-length': s.size }); return pipeline(fs.createReadStream(file), res); }).catch(() => res.destroy());
   }
 }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });
 `;

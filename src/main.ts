@@ -16,6 +16,8 @@ import { functionRoutes } from './api/lambda/function-routes.js';
 import { aliasRoutes } from './api/lambda/alias-routes.js';
 import { provisionedConcurrencyRoutes } from './api/lambda/provisioned-concurrency-routes.js';
 import { versionRoutes } from './api/lambda/version-routes.js';
+import { layerRoutes } from './api/lambda/layer-routes.js';
+import { LayerService } from './control/layers/layer-service.js';
 import { createLambdaSurface } from './api/lambda/surface.js';
 import { tagRoutes } from './api/lambda/tag-routes.js';
 import { createLogsSurface } from './api/logs/surface.js';
@@ -41,6 +43,8 @@ import { ExternalS3Triggers } from './triggers/s3/external/external-triggers.js'
 import { RecursionGuard } from './invoke/async/recursion-guard.js';
 import { S3Notifier } from './triggers/s3/s3-notifier.js';
 import { scheduleRoutes } from './api/schedules/schedule-routes.js';
+import { logsRoutes } from './api/admin/logs-routes.js';
+import { DashboardHandler } from './api/web/dashboard-handler.js';
 import { ScheduleService } from './control/schedules/schedule-service.js';
 import { ScheduleTicker } from './triggers/schedule/ticker.js';
 import { JwtAuthorizer } from './triggers/http/routes/authorizers/jwt.js';
@@ -74,6 +78,10 @@ import { FunctionResolver } from './invoke/function-resolver.js';
 import { createInvocationEvents } from './invoke/invocation-events.js';
 import { InvokeService } from './invoke/invoke-service.js';
 import { startLogWriter } from './logs/log-writer.js';
+import { createPlatformMetrics } from './metering/metrics.js';
+import { startUsageRecorder } from './metering/usage-recorder.js';
+import { MetricsHandler } from './api/metering/metrics-handler.js';
+import { usageRoutes } from './api/metering/usage-routes.js';
 import { ReservePool } from './runtime/reserve-pool.js';
 import { prepareSandboxDirs } from './runtime/sandbox-dirs.js';
 import { SandboxInstanceFactory } from './runtime/sandbox-instance-factory.js';
@@ -119,13 +127,15 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const queueMessages = new MessageService({
     repository: store.queues, queues, clock, signals: queueSignals, onError: (err) => logger.error('queue retention sweep', err),
   });
+  const layers = new LayerService({ layers: store.layers, code, clock });
   const functions = new FunctionService({
     store, code, clock, events, versions, checkDeadLetterTarget: (arn) => requireDeadLetterQueue((a) => queues.findByArn(a), arn),
+    resolveLayers: (arns, codeDir) => layers.resolveForFunction(arns, codeDir),
   });
 
   const recovered = await functions.recover();
   if (recovered > 0) logger.info(`settled ${recovered} function update(s) interrupted by the last shutdown`);
-  const collected = await code.collectGarbage(await store.functions.referencedBlobKeys());
+  const collected = await code.collectGarbage(new Set([...(await store.functions.referencedBlobKeys()), ...(await store.layers.referencedBlobKeys())]));
   if (collected > 0) logger.info(`removed ${collected} code package(s) no function uses`);
   const objectData = await createObjectDataStore(path.join(config.dataDir, 'objects'));
   const sweptObjects = await objectData.sweep(await store.objects.referencedFiles());
@@ -164,6 +174,18 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   });
   const invocations = createInvocationEvents();
   const logWriter = startLogWriter({ logs: store.logs, invocations, clock, retentionDays: config.logRetentionDays, onError: (err) => logger.error('log write failed', err) });
+  const usageRecorder = startUsageRecorder({
+    usage: store.usage, invocations, clock, retentionDays: config.usageRetentionDays, onError: (err) => logger.error('usage write failed', err),
+  });
+  const metrics = createPlatformMetrics({
+    invocations, clock, instances: () => scheduler.snapshot(), inFlight: () => scheduler.inFlight,
+    reservePool: () => (pool === undefined ? undefined : { size: pool.size, available: pool.available }), backlog: () => store.usage.backlog(),
+  });
+  const prices = {
+    currency: 'USD', requestsPerMillion: config.priceRequestsPerMillion, freeTier: config.freeTier,
+    gbSecond: { x86_64: config.priceGbSecondX86, arm64: config.priceGbSecondArm64 },
+    fixedArchitecture: config.billingArchitecture === 'function' ? undefined : config.billingArchitecture,
+  } as const;
   const invoker = new InvokeService({ resolver, scheduler, invocations, clock });
   const dispatcher = new AsyncDispatcher({
     queue: store.events, configs: store.eventInvokeConfigs, resolver, invoker, clock,
@@ -207,9 +229,10 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const s3Services = {
     buckets: new BucketService({
       ...objectDeps,
-      functionExists: async (arn: string) => {
+      functionExists: (arn: string) => {
         const ref = parseFunctionRef(arn);
-        return ref.account !== undefined && ref.region !== undefined && (await functions.find({ account: ref.account, region: ref.region, name: ref.name })) !== undefined;
+        if (ref.account === undefined || ref.region === undefined) return Promise.resolve(false);
+        return functions.getQualified({ account: ref.account, region: ref.region, name: ref.name }, ref.qualifier).then(() => true, () => false);
       },
     }),
     objects: new ObjectService(objectDeps),
@@ -234,6 +257,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     ...functionUrlRoutes(functionUrls, () => listeningPort),
     ...functionRoutes(functions, versions),
     ...versionRoutes(versions),
+    ...layerRoutes(layers),
     ...aliasRoutes(new AliasService(store, events)),
     ...provisionedConcurrencyRoutes(provisionedConfigs),
     ...tagRoutes(functions),
@@ -247,8 +271,10 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     extraRoutes: [
       ...routeAdminRoutes({ routes: routeTables, functionExists: async (key) => (await functions.find(key)) !== undefined }),
       ...scheduleRoutes(schedules),
+      ...logsRoutes(store.logs),
       ...s3TriggerRoutes({ triggers: new ExternalS3Triggers(store.externalS3Triggers, clock), functionExists: async (key) => (await functions.find(key)) !== undefined }),
       ...s3IngestRoutes(s3Ingest),
+      ...usageRoutes({ usage: store.usage, prices, clock, flush: () => usageRecorder.flush() }),
     ],
   });
   const server = createApiServer({
@@ -270,6 +296,8 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
         api: httpApi, defaultScope: { account: config.account, region: config.region },
         onInternalError: (err, requestId) => logger.error(`HTTP API request ${requestId} failed`, err),
       }),
+      new MetricsHandler(metrics), // after the hosts of buckets, URLs and APIs, which keep their own /metrics
+      new DashboardHandler(), // last: claims only unsigned GET / and /assets/*
     ],
   });
 
@@ -315,6 +343,8 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
         await factory.dispose();
         await platformSocket?.close(); // after the sandboxes: their keep-alive connections are gone
         await logWriter.dispose();
+        metrics.dispose();
+        await usageRecorder.dispose();
         await store.close();
         state = 'stopped';
       })();

@@ -7,7 +7,9 @@
 // `npx nimbus deploy`, see README.md), sends the corpus, times each variant from the moment
 // the chunks are waiting in their queue to the answer, and checks both answers agree.
 //
-//   node examples/map-reduce/run.mjs [--chunks 200] [--words 20000] [--batch-size 5] [--concurrency 4] [--json]
+//   node examples/map-reduce/run.mjs [--chunks 40] [--words 100000] [--batch-size 1] [--concurrency 2] [--passes 1] [--json]
+// --passes N counts each chunk N times (the extra counts are thrown away): a stand-in for
+// heavier analysis per chunk, to see how the two compare as the work per chunk grows.
 //
 // Talks to AWS_ENDPOINT_URL (default http://127.0.0.1:9000) with the plain AWS SDK.
 import { parseArgs } from 'node:util';
@@ -19,12 +21,14 @@ import { chunkText } from './corpus.mjs';
 
 const { values: opts } = parseArgs({
   options: {
-    chunks: { type: 'string', default: '200' }, words: { type: 'string', default: '20000' },
-    'batch-size': { type: 'string', default: '5' }, concurrency: { type: 'string', default: '4' }, json: { type: 'boolean', default: false },
+    chunks: { type: 'string', default: '40' }, words: { type: 'string', default: '100000' },
+    'batch-size': { type: 'string', default: '1' }, concurrency: { type: 'string', default: '2' }, passes: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
   },
 });
 const CHUNKS = Number(opts.chunks);
 const WORDS = Number(opts.words);
+const PASSES = Number(opts.passes);
 const config = {
   endpoint: process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:9000',
   region: process.env.AWS_REGION ?? 'us-east-1',
@@ -64,7 +68,7 @@ async function sendCorpus(target, job, extra) {
     size = 0;
   };
   for (let chunk = 0; chunk < CHUNKS; chunk++) {
-    const body = JSON.stringify({ job, chunk, text: chunkText(chunk, WORDS), ...extra });
+    const body = JSON.stringify({ job, chunk, passes: PASSES, text: chunkText(chunk, WORDS), ...extra });
     if (entries.length === 10 || size + Buffer.byteLength(body) > 1_000_000) await flush();
     entries.push({ Id: String(entries.length), MessageBody: body });
     size += Buffer.byteLength(body);
@@ -83,7 +87,7 @@ const [input, results, singleInput] = await Promise.all([queue('mr-input'), queu
 const uuid = await parkedMapping(input);
 const job = `job-${Date.now().toString(36)}`;
 const bytes = Array.from({ length: CHUNKS }, (_, i) => Buffer.byteLength(chunkText(i, WORDS))).reduce((a, b) => a + b, 0);
-log(`corpus: ${CHUNKS} chunks × ${WORDS} words = ${(CHUNKS * WORDS).toLocaleString('en-US')} words, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+log(`corpus: ${CHUNKS} chunks × ${WORDS} words = ${(CHUNKS * WORDS).toLocaleString('en-US')} words, ${(bytes / 2 ** 20).toFixed(1)} MiB; ${PASSES} pass(es) per chunk`);
 
 await sendCorpus(singleInput, job, {});
 let started = performance.now();
@@ -102,7 +106,7 @@ log(`map-reduce (batch size ${opts['batch-size']}, up to ${opts.concurrency} map
 const agree = JSON.stringify(single) === JSON.stringify(reduced);
 log(`speed-up: ${(singleMs / mapReduceMs).toFixed(2)}×; results ${agree ? 'agree' : 'DIFFER'}`);
 log(`${reduced.words.toLocaleString('en-US')} words, ${reduced.distinct} distinct; most frequent: ${reduced.top.map(([w, n]) => `${w} ${n}`).join(', ')}`);
-if (opts.json) console.log(JSON.stringify({ corpus: { chunks: CHUNKS, words: WORDS, bytes }, single: { ms: singleMs, result: single }, mapReduce: { ms: mapReduceMs, result: reduced } }));
+if (opts.json) console.log(JSON.stringify({ corpus: { chunks: CHUNKS, words: WORDS, passes: PASSES, bytes }, single: { ms: singleMs, result: single }, mapReduce: { ms: mapReduceMs, result: reduced } }));
 lambda.destroy();
 sqs.destroy();
 if (!agree) process.exitCode = 1;

@@ -14,8 +14,9 @@ import { routesCommand } from './commands/routes.js';
 import { s3EventsCommand } from './commands/s3-events.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand } from './commands/serve.js';
+import { usageCommand } from './commands/usage.js';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, replayCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, usageCommand, replayCommand];
 
 function processIo(): CliIo {
   // The SDK warns on every run that its 2027 releases will need Node 22. That is a

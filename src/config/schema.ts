@@ -5,6 +5,9 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
 const nonNegativeInt = z.coerce.number().int().min(0);
+const price = z.coerce.number().min(0).max(1000);
+/** true/false, also as the text of a flag or variable. */
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
 
 export const configSchema = z.strictObject({
   /** TCP port of the API (0 picks a free one; tests use that). */
@@ -50,6 +53,21 @@ export const configSchema = z.strictObject({
   asyncConcurrency: positiveInt.max(10000).default(64),
   /** Days a function's logs are kept. */
   logRetentionDays: nonNegativeInt.max(3650).default(14),
+  /** Days usage records (one per invocation) are kept; 0 keeps them forever. */
+  usageRetentionDays: nonNegativeInt.max(3650).default(90),
+  /** USD per million requests (Lambda: 0.20). */
+  priceRequestsPerMillion: price.default(0.2),
+  /** USD per GB-second of billed duration on x86_64 (Lambda: 0.0000166667). */
+  priceGbSecondX86: price.default(0.0000166667),
+  /** USD per GB-second of billed duration on arm64 (Lambda: 0.0000133334). */
+  priceGbSecondArm64: price.default(0.0000133334),
+  /** Deduct Lambda's monthly free tier (1M requests, 400,000 GB-s) from usage report totals. */
+  freeTier: flag.default(false),
+  /**
+   * The architecture usage is priced at: `function` (each function's Architectures) or one
+   * for all, e.g. the machine's own when functions declare whatever.
+   */
+  billingArchitecture: z.enum(['function', 'x86_64', 'arm64']).default('function'),
   /**
    * Keys that sign requests to AuthType AWS_IAM function URLs and S3 presigned URLs:
    * `AKID:SECRET[,AKID2:SECRET2]`. Empty: AWS_IAM URLs refuse every request, and presigned

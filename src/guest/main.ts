@@ -2,6 +2,7 @@
 // Lifecycle: connect (fd 3) → `ready` (→ platform forwarder listening) → wait for `init`
 // (set env, chdir, load handler) → `init-ok` | `init-error` → serve `invoke` messages one
 // at a time.
+import { Module } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { ErrorPayload, FunctionInit, HostMessage, InvokeMessage } from '../protocol/messages.js';
 import { configureLogging, patchConsole } from './console.js';
@@ -13,6 +14,8 @@ import type { Handler } from './handler.js';
 import { HostConnection } from './io.js';
 import { runInvoke } from './invoke.js';
 import { startPlatformForwarder, takePlatformForward } from './platform-forwarder.js';
+import { startCustomRuntime } from './runtime-api/custom-runtime.js';
+import type { CustomRuntime } from './runtime-api/custom-runtime.js';
 import { installAwsLambdaGlobal, streamingMetadata } from './response-stream.js';
 import type { StreamingMetadata } from './response-stream.js';
 import { startStreamingInvoke } from './stream-invoke.js';
@@ -41,9 +44,12 @@ let current: string | undefined;
 let queue: Promise<void> = Promise.resolve();
 /** The streaming invocation in progress: acks reach it at once, not behind the invocation in the queue. */
 let streaming: { readonly requestId: string; readonly invocation: StreamingInvocation } | undefined;
+/** Set when the function brings its own runtime (provided.*, python3.*): it gets the invocations. */
+let custom: CustomRuntime | undefined;
 
 const conn = new HostConnection(HOST_FD, (message, body) => {
   if (message.t === 'stream-ack') {
+    custom?.ack(message.requestId, message.bytes);
     if (streaming?.requestId === message.requestId) streaming.invocation.ack(message.bytes);
     return;
   }
@@ -63,6 +69,12 @@ async function init(fn: FunctionInit): Promise<void> {
   initStarted = true;
   const started = performance.now();
   replaceEnv(fn.env);
+  if (fn.bootstrap !== undefined) {
+    custom = await startCustomRuntime(fn, fn.bootstrap, (message, body, flushed) => conn.send(message, body, flushed));
+    return;
+  }
+  // Node reads NODE_PATH once, at start-up; INIT just set it (layers' /opt/nodejs/node_modules).
+  (Module as unknown as { _initPaths(): void })._initPaths();
   configureLogging(process.env);
   installAwsLambdaGlobal(process.env);
   try {
@@ -78,6 +90,7 @@ async function init(fn: FunctionInit): Promise<void> {
 }
 
 async function invoke(msg: InvokeMessage, body: Buffer): Promise<void> {
+  if (custom) return custom.invoke(msg, body);
   if (!loaded) throw new Error('guest: invoke before a successful init');
   current = msg.requestId;
   logState.requestId = msg.requestId;

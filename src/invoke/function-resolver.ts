@@ -168,10 +168,11 @@ export class FunctionResolver {
   async #specOf(key: FunctionKey, v: FunctionVersionRecord): Promise<FunctionSpec> {
     const s = v.settings;
     const codeDir = await this.#deps.code.ensure(v.code);
+    const layerDirs = await Promise.all((s.layers ?? []).map((layer) => this.#deps.code.ensure(layer.code)));
     const specKey = createHash('sha256').update(v.version).update(v.code.blobKey).update(JSON.stringify(s)).digest('hex').slice(0, 16);
     return {
       account: key.account, region: key.region, name: key.name, version: v.version, specKey,
-      handler: s.handler, runtime: s.runtime, codeDir, memoryMb: s.memorySize, timeoutSec: s.timeout,
+      handler: s.handler, runtime: s.runtime, codeDir, ...(layerDirs.length > 0 ? { layerDirs } : {}), memoryMb: s.memorySize, timeoutSec: s.timeout,
       ephemeralStorageMb: s.ephemeralStorageMb, environment: s.environment ?? {},
       logGroup: logGroupName(key.name, s.logGroup), logFormat: s.logFormat,
     };

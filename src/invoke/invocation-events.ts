@@ -5,9 +5,14 @@ import type { FunctionKey } from '../store/records.js';
 
 export type InvocationOutcome = 'success' | 'function-error' | 'timeout' | 'crash' | 'out-of-memory' | 'throttled';
 
+export type StartType = 'cold' | 'warm' | 'provisioned';
+
 export interface InvocationRecord {
   readonly key: FunctionKey;
   readonly version: string;
+  /** The alias or version the caller named, if any. */
+  readonly qualifier: string | undefined;
+  readonly architecture: 'x86_64' | 'arm64';
   readonly requestId: string;
   readonly trigger: 'sync' | 'async' | 'url' | 'route' | 'schedule' | 'queue' | 's3';
   readonly logGroup: string;
@@ -19,7 +24,11 @@ export interface InvocationRecord {
   readonly maxMemoryUsedMb: number;
   /** Set on the first invoke of an instance (a cold start). */
   readonly initDurationMs: number | undefined;
+  /** `provisioned`: served by a provisioned-concurrency instance (its INIT ran ahead of traffic). */
+  readonly startType: StartType;
   readonly outcome: InvocationOutcome;
+  readonly requestBytes: number;
+  readonly responseBytes: number;
   /** Every log line of the invocation, START to REPORT, without trailing newlines. */
   readonly lines: readonly { readonly timestamp: number; readonly text: string }[];
 }

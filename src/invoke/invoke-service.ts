@@ -9,6 +9,7 @@ import type { Scheduler } from '../runtime/scheduler.js';
 import { billedDuration, endLine, logTail, reportLine, startLine } from '../logs/platform-lines.js';
 import type { FunctionResolver, ResolvedFunction } from './function-resolver.js';
 import { invocationTrace } from './trace-header.js';
+import { NimbusError } from '../errors.js';
 import type { InvocationEvents, InvocationOutcome, InvocationRecord } from './invocation-events.js';
 
 export interface InvokeRequest {
@@ -70,7 +71,7 @@ const OUTCOME_OF_CAUSE = {
 function errorPayload(result: Extract<InvocationResult, { kind: 'error' }>): Buffer {
   const { errorType, errorMessage, trace } = result.error;
   if (result.cause === 'response-too-large') return Buffer.from(JSON.stringify({ errorMessage, errorType }));
-  if (result.cause === 'handler' || result.cause === 'init') return Buffer.from(JSON.stringify({ errorType, errorMessage, trace }));
+  if (result.cause === 'handler' || result.cause === 'init') return Buffer.from(JSON.stringify(result.error.raw ?? { errorType, errorMessage, trace }));
   return Buffer.from(JSON.stringify({ errorType, errorMessage }));
 }
 
@@ -88,14 +89,15 @@ export class InvokeService {
 
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
     const fn = request.resolved ?? (await this.#deps.resolver.resolve(request.key, request.qualifier));
-    return this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, async (instance) => {
+    return this.#run(request, fn, async (instance) => {
       const outcome = await instance.invoke(this.#input(request, fn.invokedArn));
-      const lines = this.#record(request, fn, instance, outcome);
       const { result } = outcome;
+      const payload = result.kind === 'success' ? result.payload : errorPayload(result);
+      const lines = this.#record(request, fn, instance, outcome, payload.length);
       return {
         requestId: request.requestId,
         executedVersion: fn.executedVersion,
-        payload: result.kind === 'success' ? result.payload : errorPayload(result),
+        payload,
         functionError: result.kind === 'success' ? undefined : 'Unhandled',
         logResult: request.wantLogTail ? logTail(lines) : undefined,
       };
@@ -111,13 +113,17 @@ export class InvokeService {
   async invokeStream(request: InvokeRequest, sink: InvokeStreamSink): Promise<InvokeStreamResponse> {
     const fn = await this.#deps.resolver.resolve(request.key, request.qualifier);
     const { executedVersion } = fn;
+    let responseBytes = 0;
     const responseSink: ResponseSink = {
       begin: (head) => sink.begin({ executedVersion, contentType: head.contentType, streaming: head.streaming }),
-      write: (chunk) => sink.write(chunk),
+      write: (chunk) => {
+        responseBytes += chunk.length;
+        return sink.write(chunk);
+      },
     };
-    return this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, async (instance) => {
+    return this.#run(request, fn, async (instance) => {
       const outcome = await instance.invokeStream(this.#input(request, fn.invokedArn), responseSink);
-      const lines = this.#record(request, fn, instance, outcome);
+      const lines = this.#record(request, fn, instance, outcome, responseBytes);
       const { result } = outcome;
       return {
         requestId: request.requestId,
@@ -128,6 +134,28 @@ export class InvokeService {
     });
   }
 
+  /** Admits and runs; a throttled call is published too (metering counts it, nothing is billed). */
+  async #run<T>(request: InvokeRequest, fn: ResolvedFunction, work: (instance: ExecutionInstance) => Promise<T>): Promise<T> {
+    try {
+      return await this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, work);
+    } catch (err) {
+      if (err instanceof NimbusError && err.code === 'TooManyRequestsException') {
+        this.#deps.invocations.publish({
+          ...this.#identity(request, fn), logStream: '', startedAt: this.#deps.clock(), durationMs: 0, billedDurationMs: 0,
+          maxMemoryUsedMb: 0, initDurationMs: undefined, startType: 'warm', outcome: 'throttled', responseBytes: 0, lines: [],
+        });
+      }
+      throw err;
+    }
+  }
+
+  #identity(request: InvokeRequest, fn: ResolvedFunction): Pick<InvocationRecord, 'key' | 'version' | 'qualifier' | 'architecture' | 'requestId' | 'trigger' | 'logGroup' | 'memorySizeMb' | 'requestBytes'> {
+    return {
+      key: request.key, version: fn.executedVersion, qualifier: request.qualifier, architecture: fn.record.latest.settings.architectures[0] ?? 'x86_64',
+      requestId: request.requestId, trigger: request.trigger, logGroup: fn.spec.logGroup, memorySizeMb: fn.spec.memoryMb, requestBytes: request.payload.length,
+    };
+  }
+
   #input(request: InvokeRequest, invokedFunctionArn: string): InvocationInput {
     return {
       requestId: request.requestId, payload: request.payload, invokedFunctionArn,
@@ -136,10 +164,11 @@ export class InvokeService {
   }
 
   /** Wraps the function's lines in START / END / REPORT and publishes the invocation record. */
-  #record(request: InvokeRequest, fn: ResolvedFunction, instance: ExecutionInstance, outcome: InstanceOutcome): LogLine[] {
+  #record(request: InvokeRequest, fn: ResolvedFunction, instance: ExecutionInstance, outcome: InstanceOutcome, responseBytes: number): LogLine[] {
     const { spec } = fn;
     const { result } = outcome;
-    const billed = billedDuration(outcome.durationMs);
+    // Since 2025-08-01 Lambda bills INIT of on-demand functions too (lambda-reference §7.4).
+    const billed = billedDuration(outcome.durationMs + (outcome.initDurationMs ?? 0));
     const end = Math.round(outcome.startedAt + outcome.durationMs);
     const lines: LogLine[] = [{ timestamp: outcome.startedAt, text: startLine(request.requestId, fn.executedVersion) }, ...outcome.lines];
     if (result.kind === 'error' && result.cause === 'timeout') {
@@ -154,11 +183,11 @@ export class InvokeService {
         status: result.kind === 'error' && result.cause === 'timeout' ? 'timeout' : undefined,
       }),
     });
+    const startType = instance.initType === 'provisioned-concurrency' ? 'provisioned' : outcome.initDurationMs === undefined ? 'warm' : 'cold';
     this.#deps.invocations.publish({
-      key: request.key, version: fn.executedVersion, requestId: request.requestId, trigger: request.trigger,
-      logGroup: spec.logGroup, logStream: instance.logStream, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
-      billedDurationMs: billed, memorySizeMb: spec.memoryMb, maxMemoryUsedMb: outcome.maxMemoryUsedMb,
-      initDurationMs: outcome.initDurationMs, outcome: result.kind === 'success' ? 'success' : OUTCOME_OF_CAUSE[result.cause], lines,
+      ...this.#identity(request, fn), logStream: instance.logStream, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
+      billedDurationMs: billed, maxMemoryUsedMb: outcome.maxMemoryUsedMb, initDurationMs: outcome.initDurationMs, startType,
+      outcome: result.kind === 'success' ? 'success' : OUTCOME_OF_CAUSE[result.cause], responseBytes, lines,
     });
     return lines;
   }

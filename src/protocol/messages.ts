@@ -36,6 +36,11 @@ export interface ErrorPayload {
   readonly errorType: string;
   readonly errorMessage: string;
   readonly trace: readonly string[];
+  /**
+   * The error object exactly as a custom runtime posted it to the Runtime API (e.g. Python's
+   * {errorMessage, errorType, requestId, stackTrace}); the caller gets it verbatim, as on Lambda.
+   */
+  readonly raw?: Readonly<Record<string, unknown>>;
 }
 
 export type InitType = 'on-demand' | 'provisioned-concurrency';
@@ -54,6 +59,12 @@ export interface FunctionInit {
   /** The complete environment of the function (already merged); the guest sets exactly this. */
   readonly env: Readonly<Record<string, string>>;
   readonly initType: InitType;
+  /**
+   * A custom runtime (provided.*, python3.*): the argv the guest starts as the function's
+   * runtime process, serving it the Lambda Runtime API (guest/runtime-api/). Absent: the
+   * built-in Node.js runtime loads `handler` itself.
+   */
+  readonly bootstrap?: readonly string[];
 }
 
 // host → guest
@@ -166,7 +177,9 @@ function parseErrorPayload(v: unknown): ErrorPayload | undefined {
   const errorType = v['errorType'];
   const errorMessage = v['errorMessage'];
   if (!str(errorType) || !str(errorMessage)) return undefined;
-  return { errorType, errorMessage, trace };
+  const raw = v['raw'];
+  if (raw !== undefined && !isObj(raw)) return undefined;
+  return raw === undefined ? { errorType, errorMessage, trace } : { errorType, errorMessage, trace, raw };
 }
 
 /** Validates a header that came from a guest; undefined means a protocol violation. */
@@ -222,6 +235,8 @@ export function parseHostMessage(header: unknown): HostMessage | undefined {
   if (header['t'] === 'init') {
     const fn = header['function'];
     if (!isObj(fn) || !str(fn['handler']) || !str(fn['taskRoot']) || !isObj(fn['env'])) return undefined;
+    const bootstrap = fn['bootstrap'];
+    if (bootstrap !== undefined && !(Array.isArray(bootstrap) && bootstrap.length > 0 && bootstrap.every(str))) return undefined;
     return header as unknown as InitMessage;
   }
   if (header['t'] === 'invoke') {

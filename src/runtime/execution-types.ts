@@ -15,6 +15,8 @@ export interface FunctionSpec {
   readonly handler: string;
   readonly runtime: string;
   readonly codeDir: string;
+  /** Unpacked trees of the function's layers, in order: stacked at /opt, later ones over earlier ones. */
+  readonly layerDirs?: readonly string[] | undefined;
   readonly memoryMb: number;
   readonly timeoutSec: number;
   readonly ephemeralStorageMb: number;
@@ -90,6 +92,8 @@ export interface ExecutionInstance {
   readonly memoryMb: number;
   /** Host pid of the sandbox's outermost process. */
   readonly pid: number | undefined;
+  /** How it was initialised; metering calls a provisioned instance's invocations `provisioned`. */
+  readonly initType?: InitType;
   /** False once the sandbox died or was killed (timeout, crash, OOM): never reuse it. */
   readonly alive: boolean;
   /** INIT failed (the first invoke reports it); provisioned concurrency then says FAILED. */

@@ -2,6 +2,7 @@
 // function's own variables and the platform's, never from the platform's environment.
 // Precedence as in Lambda: customer variables < platform-reserved ones.
 import type { FunctionSpec } from './execution-types.js';
+import { executionEnv } from './runtime-bootstrap.js';
 
 export interface EnvironmentContext {
   readonly logStream: string;
@@ -10,11 +11,14 @@ export interface EnvironmentContext {
   readonly taskRoot: string;
   /** The sandbox's writable temp dir as the guest sees it (`/tmp` inside bwrap); HOME. */
   readonly tmpDir?: string | undefined;
+  /** Where layers appear to the guest (`/opt` inside bwrap, the default). */
+  readonly optDir?: string | undefined;
   /** Endpoint for the AWS SDK inside the sandbox, when platform access is available. */
   readonly awsEndpoint?: string | undefined;
 }
 
 export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext): Record<string, string> {
+  const opt = ctx.optDir ?? '/opt';
   const env: Record<string, string> = {
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
@@ -28,22 +32,24 @@ export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext)
     HOME: ctx.tmpDir ?? '/tmp',
     ...spec.environment,
     // Unreserved platform variables a function may not override either in practice.
-    NODE_PATH: `/opt/nodejs/node_modules:/var/runtime/node_modules:${ctx.taskRoot}`,
+    // Layers' modules as Lambda finds them: /opt/nodejs/node_modules (NODE_PATH) and, for
+    // python3.* functions, /opt/python (PYTHONPATH; the bootstrap puts the task root first).
+    NODE_PATH: `${opt}/nodejs/node_modules:/var/runtime/node_modules:${ctx.taskRoot}`,
+    ...(spec.runtime.startsWith('python3.') ? { PYTHONPATH: `${opt}/python` } : {}),
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     // Reserved.
     _HANDLER: spec.handler,
     AWS_REGION: spec.region,
     AWS_DEFAULT_REGION: spec.region,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: spec.version,
     AWS_LAMBDA_INITIALIZATION_TYPE: ctx.initType,
     AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroup,
     AWS_LAMBDA_LOG_STREAM_NAME: ctx.logStream,
-    // Nimbus's runtime speaks its own protocol over an inherited socket; this names it
-    // for code that checks the variable exists. 9001 stays Lambda's Runtime API port; the
-    // platform forwarder uses 9000.
+    // Lambda's Runtime API port. A custom runtime's bootstrap gets the address the guest
+    // actually serves it on (guest/runtime-api/: 9001, or a free port when the sandbox
+    // shares the host network); the built-in Node runtime uses its own protocol instead.
     AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
     // Credentials so the AWS SDK inside a function signs requests to the platform without
     // searching for a profile (signatures are not checked). The access key id is the
@@ -57,5 +63,7 @@ export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext)
     TZ: ':UTC',
   };
   if (spec.logFormat === 'JSON') env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+  const execution = executionEnv(spec.runtime);
+  if (execution !== undefined) env.AWS_EXECUTION_ENV = execution;
   return env;
 }

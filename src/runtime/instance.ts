@@ -10,6 +10,7 @@ import { MAX_RESPONSE_BYTES } from '../protocol/index.js';
 import type { ErrorPayload, GuestMessage } from '../protocol/index.js';
 import type { ExecutionInstance, FunctionSpec, InstanceOutcome, InvocationInput, InvocationResult, LogLine, ResponseSink } from './execution-types.js';
 import { functionEnvironment } from './function-environment.js';
+import { runtimeBootstrap } from './runtime-bootstrap.js';
 import type { FrameBody, Sandbox, SandboxExit } from './sandbox/index.js';
 import { StreamRelay } from './stream-relay.js';
 
@@ -72,6 +73,7 @@ export class SandboxInstance implements ExecutionInstance {
   readonly id: string;
   readonly logStream: string;
   readonly memoryMb: number;
+  readonly initType: 'on-demand' | 'provisioned-concurrency';
 
   readonly #sandbox: Sandbox;
   readonly #spec: FunctionSpec;
@@ -93,6 +95,7 @@ export class SandboxInstance implements ExecutionInstance {
     this.#now = options.now ?? Date.now;
     this.id = options.instanceId ?? options.sandbox.id;
     this.memoryMb = options.spec.memoryMb;
+    this.initType = options.initType ?? 'on-demand';
     this.logStream = logStreamName(new Date(this.#now()), options.spec.version, this.id);
     this.#sandbox.onMessage((message, frame) => this.#onMessage(message, frame));
     this.#sandbox.onOutput((line) => this.#addLine(line.timestamp, line.text));
@@ -245,12 +248,14 @@ export class SandboxInstance implements ExecutionInstance {
     const sandbox = this.#sandbox;
     const spec = this.#spec;
     const t0 = performance.now();
-    await sandbox.assign({ codeDir: spec.codeDir, memoryMb: spec.memoryMb, tmpMb: spec.ephemeralStorageMb, instanceId: this.id });
+    await sandbox.assign({ codeDir: spec.codeDir, layerDirs: spec.layerDirs, memoryMb: spec.memoryMb, tmpMb: spec.ephemeralStorageMb, instanceId: this.id });
     const env = functionEnvironment(spec, {
       logStream: this.logStream, initType: options.initType ?? 'on-demand', taskRoot: sandbox.taskRoot, tmpDir: sandbox.tmpDir, awsEndpoint: options.awsEndpoint,
+      optDir: sandbox.optDir,
     });
     if (sandbox.tmpDir !== '/tmp') env['TMPDIR'] = sandbox.tmpDir;
     const limitMs = options.initTimeoutMs ?? INIT_TIMEOUT_MS;
+    const bootstrap = runtimeBootstrap(spec.runtime, sandbox.taskRoot, sandbox.languagesDir);
     const failure = await new Promise<((requestId: string) => Failure) | undefined>((resolve) => {
       const timer = setTimeout(() => this.#waiter?.({ kind: 'timeout' }), limitMs);
       const finish = (f: ((requestId: string) => Failure) | undefined): void => {
@@ -282,6 +287,7 @@ export class SandboxInstance implements ExecutionInstance {
         function: {
           name: spec.name, version: spec.version, handler: spec.handler, taskRoot: sandbox.taskRoot, memoryMb: spec.memoryMb,
           timeoutSec: spec.timeoutSec, logGroup: spec.logGroup, logStream: this.logStream, env, initType: options.initType ?? 'on-demand',
+          ...(bootstrap !== undefined ? { bootstrap } : {}),
         },
       });
     });

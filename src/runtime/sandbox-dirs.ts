@@ -60,13 +60,15 @@ async function stageRuntime(files: RuntimeFiles, into: string): Promise<RuntimeF
   await linkTree(files.guestDir, guestDir);
   await linkTree(files.protocolDir, protocolDir);
   await run('cp', ['-a', files.packageJson, packageJson]);
+  const languagesDir = path.join(into, 'runtimes');
+  await linkTree(files.languagesDir, languagesDir);
   let sdkNodeModules: string | undefined;
   if (files.sdkNodeModules !== undefined) {
     sdkNodeModules = path.join(into, 'node_modules');
     await linkTree(files.sdkNodeModules, sdkNodeModules);
   }
   await run('chmod', ['-R', 'o+rX', into]);
-  return { guestDir, protocolDir, packageJson, sdkNodeModules };
+  return { guestDir, protocolDir, packageJson, languagesDir, sdkNodeModules };
 }
 
 /** An empty directory for the platform socket (0755: the sandbox uid must search it). */

@@ -1,6 +1,7 @@
 // The store's ports. Every implementation (SQLite now, PostgreSQL for cluster mode)
 // passes the one contract suite in test/store/store-contract.ts. Methods are async so a
 // networked implementation fits the same shape.
+import type { LayerRepository } from './layer-ports.js';
 import type { AsyncEvent, AsyncEventStatus, EventInvokeConfig, FunctionKey, FunctionRecord, FunctionState, FunctionVersionRecord, LastUpdateStatus, LogEvent, Scope, StoredLogEvent } from './records.js';
 import type { RouteTableRecord } from './records.js';
 import type { FunctionUrlConfigRecord } from './records.js';
@@ -10,6 +11,7 @@ import type { ExternalS3TriggerRepository } from './external-s3-triggers.js';
 import type { ScheduleRepository } from './schedule-ports.js';
 import type { AliasRepository, FunctionVersionRepository, ProvisionedConcurrencyRepository } from './version-ports.js';
 import type { EventSourceMappingRepository } from './esm-ports.js';
+import type { UsageRepository } from './usage-ports.js';
 
 export interface ListPage<T> {
   readonly items: readonly T[];
@@ -192,6 +194,10 @@ export interface Store {
   readonly provisionedConcurrency: ProvisionedConcurrencyRepository;
   /** Event source mappings from SQS queues to functions (esm-ports.ts). */
   readonly eventSourceMappings: EventSourceMappingRepository;
+  /** Metering's usage records (usage-ports.ts). */
+  readonly usage: UsageRepository;
+  /** Lambda layer versions (layer-ports.ts). */
+  readonly layers: LayerRepository;
   /** Closes connections; idempotent. */
   close(): Promise<void>;
 }

@@ -31,6 +31,15 @@ export interface FunctionSettings {
   readonly logFormat: 'Text' | 'JSON';
   readonly logGroup: string | undefined;
   readonly deadLetterTargetArn: string | undefined;
+  /** Layer versions stacked at /opt, in order (absent: none). */
+  readonly layers?: readonly LayerRef[] | undefined;
+}
+
+/** A layer version a function uses: fixed when configured, so deleting the layer version later does not break it (as on Lambda). */
+export interface LayerRef {
+  readonly arn: string;
+  readonly codeSize: number;
+  readonly code: CodeRef;
 }
 
 export interface CodeRef {

@@ -89,10 +89,10 @@ test('FIFO: one invocation per message group, in order, with the FIFO attributes
 });
 
 test('a failed batch comes back after the visibility timeout and ends in the dead-letter queue after maxReceiveCount', async () => {
-  const sink = await deployRecorder(s, 'failing', {}, { timeout: 1 }); // within the queue's 1 s visibility timeout
+  const sink = await deployRecorder(s, 'failing', {}, { timeout: 2 }); // within the queue's 2 s visibility timeout
   const dlq = await createQueue(s.sqs, 'failing-dlq');
   const url = await createQueue(s.sqs, 'failing-in', {
-    VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('failing-dlq'), maxReceiveCount: 2 }),
+    VisibilityTimeout: '2', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('failing-dlq'), maxReceiveCount: 2 }),
   });
   await createMapping(s, { FunctionName: 'failing', EventSourceArn: arnOf('failing-in') });
   await s.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'fail' }));
@@ -103,10 +103,10 @@ test('a failed batch comes back after the visibility timeout and ends in the dea
 });
 
 test('ReportBatchItemFailures: only the reported messages come back; the others are deleted', async () => {
-  const sink = await deployRecorder(s, 'partial', { MODE: 'partial' }, { timeout: 1 });
+  const sink = await deployRecorder(s, 'partial', { MODE: 'partial' }, { timeout: 2 });
   const dlq = await createQueue(s.sqs, 'partial-dlq');
   const url = await createQueue(s.sqs, 'partial-in', {
-    VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('partial-dlq'), maxReceiveCount: 1 }),
+    VisibilityTimeout: '2', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('partial-dlq'), maxReceiveCount: 1 }),
   });
   const mapping = await createMapping(s, { FunctionName: 'partial', EventSourceArn: arnOf('partial-in'), FunctionResponseTypes: ['ReportBatchItemFailures'], Enabled: false });
   assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
@@ -120,10 +120,10 @@ test('ReportBatchItemFailures: only the reported messages come back; the others 
 });
 
 test('ReportBatchItemFailures on a FIFO queue: a failure keeps the rest of its group; an unknown id fails the whole batch', async () => {
-  const sink = await deployRecorder(s, 'fifo-partial', { MODE: 'partial' }, { timeout: 1 });
+  const sink = await deployRecorder(s, 'fifo-partial', { MODE: 'partial' }, { timeout: 2 });
   const dlq = await createQueue(s.sqs, 'fifo-partial-dlq.fifo', { FifoQueue: 'true' });
   const url = await createQueue(s.sqs, 'fifo-partial-in.fifo', {
-    FifoQueue: 'true', VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('fifo-partial-dlq.fifo'), maxReceiveCount: 1 }),
+    FifoQueue: 'true', VisibilityTimeout: '2', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('fifo-partial-dlq.fifo'), maxReceiveCount: 1 }),
   });
   const mapping = await createMapping(s, {
     FunctionName: 'fifo-partial', EventSourceArn: arnOf('fifo-partial-in.fifo'), FunctionResponseTypes: ['ReportBatchItemFailures'], Enabled: false,
@@ -136,10 +136,10 @@ test('ReportBatchItemFailures on a FIFO queue: a failure keeps the rest of its g
   assert.deepEqual(await drain(dlq), ['bad-2', 'ok-3'], 'ok-3 follows the failed bad-2 in its group, so it stays');
   await waitUntilEmpty(s, url);
 
-  const garbageSink = await deployRecorder(s, 'garbage', { MODE: 'garbage' }, { timeout: 1 });
+  const garbageSink = await deployRecorder(s, 'garbage', { MODE: 'garbage' }, { timeout: 2 });
   const garbageDlq = await createQueue(s.sqs, 'garbage-dlq');
   const garbageUrl = await createQueue(s.sqs, 'garbage-in', {
-    VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('garbage-dlq'), maxReceiveCount: 1 }),
+    VisibilityTimeout: '2', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf('garbage-dlq'), maxReceiveCount: 1 }),
   });
   await createMapping(s, { FunctionName: 'garbage', EventSourceArn: arnOf('garbage-in'), FunctionResponseTypes: ['ReportBatchItemFailures'] });
   await s.sqs.send(new SendMessageCommand({ QueueUrl: garbageUrl, MessageBody: 'fine' }));
@@ -164,4 +164,19 @@ test('a disabled mapping leaves messages in the queue; enabling it delivers them
   const [recorded] = await readSink(s, sink, 1);
   assert.equal(recorded?.event.Records?.[0]?.body, 'while disabled');
   await waitUntilEmpty(s, url);
+});
+
+test('disabling waits for the batch being run: it finishes, its message is deleted, then the mapping is Disabled', async () => {
+  const sink = await deployRecorder(s, 'slow', { SLEEP_MS: '1500' });
+  const url = await createQueue(s.sqs, 'slow-in');
+  const mapping = await createMapping(s, { FunctionName: 'slow', EventSourceArn: arnOf('slow-in') });
+  await s.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'in flight' }));
+  const deadline = Date.now() + 10_000;
+  while ((await queueDepth(s, url)).inFlight === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const disabling = await s.lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }));
+  assert.equal(disabling.State, 'Disabling');
+  await waitForState(s, mapping.UUID ?? '', 'Disabled');
+  assert.deepEqual(await queueDepth(s, url), { visible: 0, inFlight: 0 }, 'the running batch was settled before Disabled');
+  const [recorded] = await readSink(s, sink, 1);
+  assert.equal(recorded?.event.Records?.[0]?.body, 'in flight');
 });

@@ -45,7 +45,7 @@ describe('validation of the function registry', () => {
   const invalidFields: [string, Partial<CreateFunctionCommandInput> | Record<string, unknown>, RegExp][] = [
     ['FunctionName', { FunctionName: 'bad name!' }, /FunctionName/],
     ['FunctionName length', { FunctionName: 'x'.repeat(65) }, /FunctionName: function names are at most 64/],
-    ['Runtime', { Runtime: 'python3.12' }, /Runtime: 'python3.12' is not supported/],
+    ['Runtime', { Runtime: 'java21' }, /Runtime: 'java21' is not supported/],
     ['Handler', { Handler: 'has space.handler' }, /Handler/],
     ['Role', { Role: 'not-an-arn' }, /Role/],
     ['MemorySize low', { MemorySize: 64 }, /MemorySize: must be an integer from 128 to 10240 \(got 64\)/],

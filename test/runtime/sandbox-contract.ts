@@ -218,7 +218,7 @@ export function sandboxContract(options: ContractOptions): void {
         const net = (await s.call({ action: 'net' })) as { connected: boolean };
         assert.equal(net.connected, false);
         const root = (await s.call({ action: 'readdir', path: '/' })) as { ok: boolean; value: string[] };
-        const allowed = new Set(['bin', 'dev', 'etc', 'lib', 'lib64', 'node_modules', 'proc', 'sbin', 'tmp', 'usr', 'var']);
+        const allowed = new Set(['bin', 'dev', 'etc', 'lib', 'lib64', 'node_modules', 'opt', 'proc', 'sbin', 'tmp', 'usr', 'var']);
         assert.deepEqual(root.value.filter((n) => !allowed.has(n)), [], `unexpected entries in / : ${root.value.join(',')}`);
         const etc = (await s.call({ action: 'readdir', path: '/etc' })) as { ok: boolean; value?: string[] };
         assert.ok(!etc.ok || etc.value?.every((n) => n === 'ssl'), 'only /etc/ssl is mounted');

@@ -3,7 +3,7 @@
 // the results queue (named in the message), in one SendMessageBatch. Chunks whose partial
 // could not be sent are reported as batch item failures, so only they come back.
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { countWords } from './words.mjs';
+import { analyse } from './words.mjs';
 
 const sqs = new SQSClient({});
 const urls = new Map();
@@ -17,8 +17,8 @@ export const handler = async (event) => {
   const failures = [];
   const byQueue = new Map();
   for (const record of event.Records) {
-    const { job, chunk, results, text } = JSON.parse(record.body);
-    const partial = { job, chunk, counts: Object.fromEntries(countWords(text)) };
+    const { job, chunk, results, passes, text } = JSON.parse(record.body);
+    const partial = { job, chunk, counts: Object.fromEntries(analyse(text, passes)) };
     byQueue.set(results, [...(byQueue.get(results) ?? []), { record, partial }]);
   }
   for (const [results, items] of byQueue) {

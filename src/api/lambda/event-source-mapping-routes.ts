@@ -29,9 +29,9 @@ const settingsShape = {
 const createBody = z.object({ EventSourceArn: z.string().optional(), ...settingsShape });
 const updateBody = z.object(settingsShape);
 
-/** Given and not empty: SDKs send nothing for unset members, but a `{}` or `[]` says nothing either. */
+/** Given and saying something: SDKs send nothing for unset members, and a `{}`, `[]` or `false` asks for nothing either. */
 function given(value: unknown): boolean {
-  if (value === undefined || value === null) return false;
+  if (value === undefined || value === null || value === false) return false;
   if (Array.isArray(value)) return value.length > 0;
   return typeof value !== 'object' || Object.keys(value).length > 0;
 }

@@ -17,7 +17,6 @@ const CONTROL_MAX_BODY = 6 * 1024 * 1024;
 type SettingsWire = Omit<ReturnType<typeof updateConfigurationBody.parse>, 'RevisionId'>;
 
 function settingsFromWire(body: SettingsWire): SettingsInput {
-  if (body.Layers !== undefined && body.Layers.length > 0) throw invalidParameter('Layers', 'layers are not supported yet by this platform');
   if (body.SnapStart?.ApplyOn !== undefined && body.SnapStart.ApplyOn !== 'None') throw invalidParameter('SnapStart.ApplyOn', 'SnapStart is not available for Node.js functions');
   if ((body.VpcConfig?.SubnetIds?.length ?? 0) > 0) throw invalidParameter('VpcConfig', 'VPC networking does not exist on this platform; leave VpcConfig empty');
   return {
@@ -27,6 +26,7 @@ function settingsFromWire(body: SettingsWire): SettingsInput {
     architectures: body.Architectures, tracingMode: body.TracingConfig?.Mode,
     logFormat: body.LoggingConfig?.LogFormat, logGroup: body.LoggingConfig?.LogGroup,
     deadLetterTargetArn: body.DeadLetterConfig?.TargetArn || undefined,
+    layers: body.Layers,
   };
 }
 

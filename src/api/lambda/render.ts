@@ -31,6 +31,7 @@ export function renderConfiguration(v: FunctionVersionRecord, options: RenderOpt
   if (s.environment !== undefined) out.Environment = { Variables: s.environment };
   if (s.deadLetterTargetArn !== undefined) out.DeadLetterConfig = { TargetArn: s.deadLetterTargetArn };
   out.TracingConfig = { Mode: s.tracingMode };
+  if (s.layers !== undefined && s.layers.length > 0) out.Layers = s.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize }));
   out.RevisionId = v.revisionId;
   if (!options.forList) {
     out.State = v.state;

@@ -18,12 +18,18 @@ export type XmlNode = Readonly<Record<string, unknown>>;
 
 /** Parses a request document; `arrays` names the elements that may repeat. Throws MalformedXML. */
 export function parseXml(text: string, arrays: readonly string[]): XmlNode {
-  if (text.trim() === '' || XMLValidator.validate(text) !== true) throw malformedXml();
+  // S3 takes no DTDs: a DOCTYPE can only declare entities (external files, exponential
+  // expansion), so it is refused as S3 refuses it, before the parser sees it.
+  if (text.trim() === '' || /<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true) throw malformedXml();
   const parser = new XMLParser({
     ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: false, htmlEntities: true,
     isArray: (name) => arrays.includes(name),
   });
-  return parser.parse(text) as XmlNode;
+  try {
+    return parser.parse(text) as XmlNode;
+  } catch {
+    throw malformedXml(); // whatever the validator let through and the parser still refuses is not S3's XML either
+  }
 }
 
 /** The child element `name` of a parsed node, when it is an element. */

@@ -2,9 +2,9 @@
 // Lambda's state machine (Pending -> Active, update InProgress -> Successful) so that
 // SDK and CLI waiters finish (lambda-reference §1.7).
 import { randomUUID } from 'node:crypto';
-import { NimbusError } from '../../errors.js';
+import { invalidParameter, NimbusError } from '../../errors.js';
 import type { ListPage, Store } from '../../store/ports.js';
-import type { FunctionKey, FunctionRecord, FunctionVersionRecord, Scope } from '../../store/records.js';
+import type { CodeRef, FunctionKey, FunctionRecord, FunctionSettings, FunctionVersionRecord, LayerRef, Scope } from '../../store/records.js';
 import { functionArn } from '../../util/arn.js';
 import { lambdaTimestamp, type Clock } from '../../util/time.js';
 import type { CodeCache } from '../code/code-cache.js';
@@ -36,6 +36,8 @@ export interface FunctionServiceDeps {
   readonly versions: VersionService;
   /** Refuses a DeadLetterConfig.TargetArn that names no existing queue; without it the ARN is stored unchecked. */
   readonly checkDeadLetterTarget?: (arn: string) => Promise<void>;
+  /** Checks a function's Layers (control/layers/LayerService.resolveForFunction); without it Layers are refused. */
+  readonly resolveLayers?: (arns: readonly string[], codeDir: string) => Promise<readonly LayerRef[]>;
 }
 
 /** ListFunctions returns at most 50 per page regardless of MaxItems (model doc). */
@@ -52,11 +54,12 @@ export class FunctionService {
   }
 
   async create(key: FunctionKey, input: CreateFunctionInput): Promise<FunctionRecord> {
-    const settings = resolveSettings(input, undefined);
+    const resolved = resolveSettings(input, undefined);
     if (input.deadLetterTargetArn !== undefined) await this.#deps.checkDeadLetterTarget?.(input.deadLetterTargetArn);
     const tags = validateTags(input.tags ?? {});
     if (await this.#deps.store.functions.get(key)) throw conflictExists(key.name);
     const code = await this.#deps.code.prepare(input.zipFile);
+    const settings = await this.#withLayers(resolved, input.layers, code);
     const now = this.#deps.clock();
     const record: FunctionRecord = {
       ...key,
@@ -109,9 +112,19 @@ export class FunctionService {
 
   async updateConfiguration(key: FunctionKey, input: SettingsInput & { revisionId?: string | undefined }): Promise<FunctionVersionRecord> {
     const current = await this.#mutable(key, input.revisionId);
-    const settings = resolveSettings(input, current.latest.settings);
+    const resolved = resolveSettings(input, current.latest.settings);
     if (input.deadLetterTargetArn !== undefined) await this.#deps.checkDeadLetterTarget?.(input.deadLetterTargetArn);
+    const settings = await this.#withLayers(resolved, input.layers, current.latest.code);
     return this.#replace(current.latest, { settings });
+  }
+
+  /** Applies a Layers list (checked against the code it runs with); undefined keeps the current one. */
+  async #withLayers(settings: FunctionSettings, arns: readonly string[] | undefined, code: CodeRef): Promise<FunctionSettings> {
+    if (arns === undefined) return settings;
+    if (arns.length === 0) return Object.freeze({ ...settings, layers: undefined });
+    if (!this.#deps.resolveLayers) throw invalidParameter('Layers', 'layers are not available on this platform');
+    const layers = await this.#deps.resolveLayers(arns, await this.#deps.code.ensure(code));
+    return Object.freeze({ ...settings, layers });
   }
 
   async delete(key: FunctionKey, qualifier: string | undefined): Promise<void> {

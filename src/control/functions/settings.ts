@@ -19,6 +19,8 @@ export interface SettingsInput {
   readonly logFormat?: string | undefined;
   readonly logGroup?: string | undefined;
   readonly deadLetterTargetArn?: string | undefined;
+  /** Layer version ARNs, in order; [] removes them all. */
+  readonly layers?: readonly string[] | undefined;
 }
 
 const ROLE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
@@ -106,5 +108,7 @@ export function resolveSettings(input: SettingsInput, base: FunctionSettings | u
     logFormat,
     logGroup,
     deadLetterTargetArn: input.deadLetterTargetArn ?? base?.deadLetterTargetArn,
+    // Resolved (they must exist) by FunctionService; kept as they were when not given.
+    layers: base?.layers,
   });
 }

@@ -23,6 +23,8 @@ const MIB = 1024 * 1024;
 const INNER_ID = 993;
 /** Where the platform socket's directory appears inside the sandbox. */
 export const SANDBOX_PLATFORM_DIR = '/run/nimbus';
+/** Where runtimes/ (the built-in custom runtimes, e.g. Python's bootstrap) appears inside the sandbox. */
+export const SANDBOX_LANGUAGES_DIR = '/var/runtime/languages';
 /**
  * The port the guest forwards to the platform socket, on the sandbox's own loopback. Not
  * 9001: AWS_LAMBDA_RUNTIME_API names 127.0.0.1:9001 (Lambda's Runtime API port); 9000 is
@@ -41,6 +43,7 @@ export function baseMounts(): string[] {
 
 export interface BwrapCommandInput {
   readonly slotDir: string;
+  readonly optDir: string;
   readonly tmpMb: number;
   readonly runtime: RuntimeFiles;
   readonly innerId: number;
@@ -64,9 +67,11 @@ export function bwrapCommand(input: BwrapCommandInput): LaunchCommand {
     '--proc', '/proc', '--dev', '/dev',
     '--size', String(input.tmpMb * MIB), '--tmpfs', '/tmp',
     '--ro-bind', input.slotDir, '/var/task',
+    '--ro-bind', input.optDir, '/opt',
     '--ro-bind', input.runtime.guestDir, '/var/runtime/guest',
     '--ro-bind', input.runtime.protocolDir, '/var/runtime/protocol',
     '--ro-bind', input.runtime.packageJson, '/var/runtime/package.json',
+    '--ro-bind', input.runtime.languagesDir, SANDBOX_LANGUAGES_DIR,
   );
   // Binding node_modules at / puts it on both the CJS and the ESM walk-up from /var/task,
   // after the function's own /var/task/node_modules.
@@ -114,7 +119,7 @@ export class BwrapDriver implements SandboxDriver {
   async start(options?: SandboxStartOptions): Promise<Sandbox> {
     const core = this.#core;
     const prep = await core.prepare(options);
-    const inner = bwrapCommand({ slotDir: prep.slotDir, tmpMb: prep.tmpMb, runtime: core.runtime, innerId: core.dropTo?.uid ?? INNER_ID, platformSocket: core.platform?.socket });
+    const inner = bwrapCommand({ slotDir: prep.slotDir, optDir: prep.optDir, tmpMb: prep.tmpMb, runtime: core.runtime, innerId: core.dropTo?.uid ?? INNER_ID, platformSocket: core.platform?.socket });
     return core.launch({
       id: prep.id,
       driver: 'bwrap',
@@ -123,8 +128,11 @@ export class BwrapDriver implements SandboxDriver {
       taskRoot: '/var/task',
       tmpDir: '/tmp',
       tmpMb: prep.tmpMb,
+      languagesDir: SANDBOX_LANGUAGES_DIR,
+      optDir: '/opt',
+      optHostDir: prep.optDir,
       slotDir: prep.slotDir,
-      ownedDirs: [prep.slotDir],
+      ownedDirs: [prep.slotDir, prep.optDir],
       cgroup: prep.cgroup,
       othersMustRead: core.dropTo !== undefined,
       guestIsOutermost: false,

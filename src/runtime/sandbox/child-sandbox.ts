@@ -11,6 +11,7 @@ import type { SandboxCgroup } from './cgroup.js';
 import type { LaunchCommand } from './launch.js';
 import { leafDescendant, parseVmHwm, PreadFile } from './launch.js';
 import { fillSlot, removeDir } from './slot.js';
+import { stackLayers } from './opt-layers.js';
 import { SandboxError } from './types.js';
 import type {
   KillReason, MessageListener, OutputListener, Sandbox, SandboxDriverName, SandboxExit, SandboxSpec, SandboxState,
@@ -28,6 +29,10 @@ export interface ChildSandboxParams {
   readonly taskRoot: string;
   readonly tmpDir: string;
   readonly tmpMb: number;
+  readonly languagesDir: string;
+  /** Layers as the guest sees them, and the host dir assign() stacks them into. */
+  readonly optDir: string;
+  readonly optHostDir: string;
   readonly slotDir: string;
   /** Removed after exit (slot, tmp dir). */
   readonly ownedDirs: readonly string[];
@@ -72,6 +77,8 @@ export class ChildSandbox implements Sandbox {
   readonly taskRoot: string;
   readonly tmpDir: string;
   readonly tmpMb: number;
+  readonly languagesDir: string;
+  readonly optDir: string;
   readonly exited: Promise<SandboxExit>;
 
   readonly #params: ChildSandboxParams;
@@ -97,6 +104,8 @@ export class ChildSandbox implements Sandbox {
     this.taskRoot = params.taskRoot;
     this.tmpDir = params.tmpDir;
     this.tmpMb = params.tmpMb;
+    this.languagesDir = params.languagesDir;
+    this.optDir = params.optDir;
     this.#child = spawn(params.launch.command, [...params.launch.args], {
       env: { ...params.env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
@@ -160,6 +169,7 @@ export class ChildSandbox implements Sandbox {
         await this.#params.limitWithoutCgroup(guest, spec.memoryMb);
       }
       await fillSlot(spec.codeDir, this.#params.slotDir, { othersMustRead: this.#params.othersMustRead });
+      if (spec.layerDirs !== undefined) await stackLayers(spec.layerDirs, this.#params.optHostDir, { othersMustRead: this.#params.othersMustRead });
     } catch (e) {
       this.kill('requested');
       throw e instanceof SandboxError ? e : new SandboxError(`assign failed: ${(e as Error).message}`, { cause: e });

@@ -44,6 +44,8 @@ export const DEFAULT_TMP_MB = 512;
 export interface PreparedStart {
   readonly id: string;
   readonly slotDir: string;
+  /** Empty until assign() stacks the function's layers into it; the guest sees it as /opt (bwrap). */
+  readonly optDir: string;
   readonly tmpMb: number;
   readonly cgroup: SandboxCgroup | undefined;
 }
@@ -54,6 +56,8 @@ export class DriverCore {
   readonly runtime: RuntimeFiles;
   readonly slotsDir: string;
   readonly tmpRoot: string;
+  /** opt/<id>: each sandbox's layers. Not beside the slot (slots/<id>.opt): Node 20's permission model mismatches paths that share a prefix. */
+  readonly optRoot: string;
   readonly readyTimeoutMs: number;
   /** uid/gid to drop to, when the platform is root and setpriv exists. */
   readonly dropTo: { readonly uid: number; readonly gid: number } | undefined;
@@ -66,6 +70,7 @@ export class DriverCore {
     this.runtime = runtime;
     this.slotsDir = path.join(workDir, 'slots');
     this.tmpRoot = path.join(workDir, 'tmp');
+    this.optRoot = path.join(workDir, 'opt');
     this.readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
     const uid = options.sandboxUid ?? DEFAULT_SANDBOX_UID;
     this.dropTo = isRoot() && setprivAvailable() ? { uid, gid: uid } : undefined;
@@ -82,10 +87,11 @@ export class DriverCore {
     try {
       await makeDir(core.slotsDir);
       await makeDir(core.tmpRoot);
+      await makeDir(core.optRoot);
       if (core.dropTo) {
         for (const [p, what] of [
           [runtime.guestDir, 'guest runtime'], [runtime.protocolDir, 'guest protocol'], [runtime.packageJson, 'package.json'],
-          [core.slotsDir, 'sandbox slots dir'], [core.tmpRoot, 'sandbox tmp dir'],
+          [core.slotsDir, 'sandbox slots dir'], [core.tmpRoot, 'sandbox tmp dir'], [core.optRoot, 'sandbox layers dir'],
           ...(core.platform ? [[path.dirname(core.platform.socket), 'platform socket dir']] : []),
           ...(runtime.sdkNodeModules ? [[runtime.sdkNodeModules, 'AWS SDK node_modules']] : []),
         ] as const) assertOthersCanRead(p, what);
@@ -108,8 +114,10 @@ export class DriverCore {
     if (!Number.isInteger(tmpMb) || tmpMb < 1) throw new SandboxError(`invalid tmpMb ${tmpMb}`);
     const id = newSandboxId();
     const slotDir = path.join(this.slotsDir, id);
+    const optDir = path.join(this.optRoot, id);
     await makeDir(slotDir);
-    return { id, slotDir, tmpMb, cgroup: this.cgroups?.create(id) };
+    await makeDir(optDir);
+    return { id, slotDir, optDir, tmpMb, cgroup: this.cgroups?.create(id) };
   }
 
   /** Starts and tracks a sandbox; on failure everything prepared is released. */

@@ -10,6 +10,8 @@ export interface RuntimeFiles {
   readonly protocolDir: string;
   /** The project's package.json ("type": "module" makes the guest's .js files ESM). */
   readonly packageJson: string;
+  /** runtimes/: the built-in custom runtimes (runtimes/python/bootstrap.py), read-only in every sandbox. */
+  readonly languagesDir: string;
   /** node_modules with the AWS SDK v3 for handlers; undefined when absent. */
   readonly sdkNodeModules: string | undefined;
 }
@@ -23,6 +25,7 @@ export function defaultRuntimeFiles(): RuntimeFiles {
     guestDir: path.join(distSrc, 'guest'),
     protocolDir: path.join(distSrc, 'protocol'),
     packageJson: path.join(projectRoot, 'package.json'),
+    languagesDir: path.join(projectRoot, 'runtimes'),
     sdkNodeModules: fs.existsSync(path.join(nodeModules, '@aws-sdk')) ? nodeModules : undefined,
   };
 }

@@ -18,6 +18,7 @@ import type { Sandbox, SandboxDriver, SandboxStartOptions } from './types.js';
 
 export interface ProcessCommandInput {
   readonly slotDir: string;
+  readonly optDir: string;
   readonly tmpDir: string;
   readonly runtime: RuntimeFiles;
   /** `<slots>/node_modules`, a symlink to the SDK (see ProcessDriver.create). */
@@ -29,7 +30,10 @@ export interface ProcessCommandInput {
 const dir = (p: string): string => (p.endsWith('/') ? p : `${p}/`);
 
 export function processCommand(input: ProcessCommandInput): LaunchCommand {
-  const reads = [dir(input.slotDir), dir(input.tmpDir), input.scopeFile, dir(input.runtime.guestDir), dir(input.runtime.protocolDir), input.runtime.packageJson];
+  const reads = [
+    dir(input.slotDir), dir(input.tmpDir), input.scopeFile, dir(input.runtime.guestDir), dir(input.runtime.protocolDir), input.runtime.packageJson,
+    dir(input.runtime.languagesDir), dir(input.optDir),
+  ];
   if (input.runtime.sdkNodeModules !== undefined && input.sdkLink !== undefined) reads.push(dir(input.runtime.sdkNodeModules), input.sdkLink);
   return {
     command: process.execPath,
@@ -38,6 +42,9 @@ export function processCommand(input: ProcessCommandInput): LaunchCommand {
       ...reads.map((p) => `--allow-fs-read=${p}`),
       `--allow-fs-write=${dir(input.tmpDir)}`,
       '--allow-addons',
+      // A custom runtime's bootstrap is a child process of the guest (guest/runtime-api/);
+      // like an addon it runs outside the permission model, as this driver's trusted code may.
+      '--allow-child-process',
       '--disable-warning=ExperimentalWarning',
       // Node warns at start that addons can step outside the permission model: said above, not per sandbox.
       '--disable-warning=SecurityWarning',
@@ -96,7 +103,7 @@ export class ProcessDriver implements SandboxDriver {
     const tmpDir = path.join(core.tmpRoot, prep.id);
     await makeDir(tmpDir, 0o700);
     if (core.dropTo) await fs.chown(tmpDir, core.dropTo.uid, core.dropTo.gid);
-    const inner = processCommand({ slotDir: prep.slotDir, tmpDir, runtime: core.runtime, sdkLink: this.#sdkLink, scopeFile: path.join(core.slotsDir, 'package.json') });
+    const inner = processCommand({ slotDir: prep.slotDir, optDir: prep.optDir, tmpDir, runtime: core.runtime, sdkLink: this.#sdkLink, scopeFile: path.join(core.slotsDir, 'package.json') });
     return core.launch({
       id: prep.id,
       driver: 'process',
@@ -105,8 +112,11 @@ export class ProcessDriver implements SandboxDriver {
       taskRoot: prep.slotDir,
       tmpDir,
       tmpMb: prep.tmpMb,
+      languagesDir: core.runtime.languagesDir,
+      optDir: prep.optDir,
+      optHostDir: prep.optDir,
       slotDir: prep.slotDir,
-      ownedDirs: [prep.slotDir, tmpDir],
+      ownedDirs: [prep.slotDir, prep.optDir, tmpDir],
       cgroup: prep.cgroup,
       othersMustRead: core.dropTo !== undefined,
       guestIsOutermost: true,

@@ -22,12 +22,12 @@ export interface FillStats {
 
 const LINK_FALLBACK = new Set(['EXDEV', 'EPERM', 'EMLINK', 'EACCES']);
 
-function insideRoot(root: string, candidate: string): boolean {
+export function insideRoot(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-async function placeFile(src: string, dest: string, st: Stats, options: FillOptions, stats: FillStats): Promise<void> {
+export async function placeFile(src: string, dest: string, st: Stats, options: FillOptions, stats: FillStats): Promise<void> {
   const readable = (st.mode & 0o004) !== 0;
   if (readable || !options.othersMustRead) {
     try {

@@ -12,6 +12,8 @@ export interface SandboxSpec {
   readonly codeDir: string;
   /** Memory limit (cgroup when available, else RLIMIT_DATA); applied on assign. */
   readonly memoryMb: number;
+  /** Unpacked layer trees, in order: stacked into the sandbox's /opt, later files replacing earlier ones. */
+  readonly layerDirs?: readonly string[] | undefined;
   /** EphemeralStorage; must equal the tmpMb the sandbox was started with (see SandboxStartOptions). */
   readonly tmpMb: number;
   /** 32 hex: the execution environment id (it appears in the log stream name). */
@@ -76,6 +78,10 @@ export interface Sandbox {
   /** Writable temp dir as the guest sees it (`/tmp`, or a per-sandbox host dir). */
   readonly tmpDir: string;
   readonly tmpMb: number;
+  /** Where the function's layers appear to the guest (`/opt` inside bwrap; a per-sandbox host dir otherwise). */
+  readonly optDir: string;
+  /** The built-in language runtimes (runtimes/) as the guest sees them (`/var/runtime/languages` inside bwrap). */
+  readonly languagesDir: string;
   /** The guest's `ready` message (start() resolves only after it arrived). */
   readonly ready: ReadyMessage;
   /** Resolves once, after the process tree is gone and the slot, tmp dir and cgroup are removed. */

@@ -16,6 +16,8 @@ import { createSqliteVersionRepository } from './version-repository.js';
 import { createSqliteAliasRepository } from './alias-repository.js';
 import { createSqliteProvisionedConcurrencyRepository } from './provisioned-concurrency-repository.js';
 import { createSqliteEventSourceMappingRepository } from './esm-repository.js';
+import { createSqliteUsageRepository } from './usage-repository.js';
+import { createSqliteLayerRepository } from './layer-repository.js';
 
 export function createSqliteStore(file: string): Store {
   const db = openDatabase(path.resolve(file));
@@ -35,6 +37,8 @@ export function createSqliteStore(file: string): Store {
     aliases: createSqliteAliasRepository(db),
     provisionedConcurrency: createSqliteProvisionedConcurrencyRepository(db),
     eventSourceMappings: createSqliteEventSourceMappingRepository(db),
+    usage: createSqliteUsageRepository(db),
+    layers: createSqliteLayerRepository(db),
     close() {
       if (!closed) {
         closed = true;

@@ -8,6 +8,8 @@ import { S3_SCHEMA } from './schema/s3.js';
 import { SCHEDULES_SCHEMA } from './schema/schedules.js';
 import { VERSIONS_SCHEMA } from './schema/versions.js';
 import { EVENT_SOURCE_MAPPINGS_SCHEMA } from './schema/event-source-mappings.js';
+import { USAGE_SCHEMA } from './schema/usage.js';
+import { LAYERS_SCHEMA } from './schema/layers.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: functions and their versions ($LATEST is a version row).
@@ -84,6 +86,10 @@ const MIGRATIONS: readonly string[] = [
   VERSIONS_SCHEMA,
   // 11: event source mappings from SQS queues to functions.
   EVENT_SOURCE_MAPPINGS_SCHEMA,
+  // 12: metering, one usage record per invocation.
+  USAGE_SCHEMA,
+  // 13: Lambda layer versions.
+  LAYERS_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -14,7 +14,7 @@ import type { QueueKey } from '../../store/queue-ports.js';
 import type { FunctionKey } from '../../store/records.js';
 import { PAYLOAD_LIMIT_BYTES } from './batch-collector.js';
 import { messagesToDelete, reportedFailures } from './batch-response.js';
-import { sqsEvent, sqsRecord, type SqsRecord } from './sqs-event.js';
+import { sqsEvent, sqsRecord } from './sqs-event.js';
 
 export interface BatchRunnerDeps {
   readonly invoke: (request: InvokeRequest) => Promise<InvokeResponse>;
@@ -39,7 +39,8 @@ const ENVELOPE_BYTES = 64;
 
 interface Item {
   readonly message: ReceivedMessage;
-  readonly record: SqsRecord;
+  /** The record as JSON, serialised once: for the payload and its size. */
+  readonly json: string;
   readonly bytes: number;
   readonly messageId: string;
   readonly groupId: string | undefined;
@@ -86,8 +87,8 @@ export class BatchRunner {
 
   async run(target: BatchTarget, batch: readonly ReceivedMessage[]): Promise<BatchOutcome> {
     const items = batch.map((message): Item => {
-      const record = sqsRecord(message, target.queueArn, target.queue.region);
-      return { message, record, bytes: Buffer.byteLength(JSON.stringify(record)), messageId: message.messageId, groupId: message.attributes.MessageGroupId };
+      const json = JSON.stringify(sqsRecord(message, target.queueArn, target.queue.region));
+      return { message, json, bytes: Buffer.byteLength(json), messageId: message.messageId, groupId: message.attributes.MessageGroupId };
     });
     let worst: BatchOutcome = 'ok';
     for (const group of groupsOf(items, target.fifo)) {
@@ -105,7 +106,7 @@ export class BatchRunner {
     let response: InvokeResponse;
     try {
       response = await this.#deps.invoke({
-        key: target.function, qualifier: target.qualifier, requestId: randomUUID(), payload: sqsEvent(chunk.map((i) => i.record)),
+        key: target.function, qualifier: target.qualifier, requestId: randomUUID(), payload: sqsEvent(chunk.map((i) => i.json)),
         trigger: 'queue', wantLogTail: false, traceId: chunk[0]?.message.attributes.AWSTraceHeader,
       });
     } catch (err) {

@@ -39,7 +39,7 @@ const DEFAULT_MAXIMUM_CONCURRENCY = 1000;
 const IDLE_MS = { first: 20_000, extra: 1_000 };
 const PAUSE_MS = { throttled: 500, missing: 5_000, failed: 1_000 };
 
-export const LAST_RESULT: Readonly<Record<BatchOutcome | 'queue-missing', string>> = {
+const LAST_RESULT: Readonly<Record<BatchOutcome | 'queue-missing', string>> = {
   ok: 'OK',
   'function-error': 'PROBLEM: Function call failed',
   'platform-error': 'PROBLEM: Function call failed',

@@ -63,7 +63,7 @@ export function sqsRecord(message: ReceivedMessage, queueArn: string, region: st
   };
 }
 
-/** The invocation payload for a batch, as bytes. */
-export function sqsEvent(records: readonly SqsRecord[]): Buffer {
-  return Buffer.from(JSON.stringify({ Records: records }));
+/** The invocation payload for a batch, from its records already serialised (each once, as the batch was sized with them). */
+export function sqsEvent(recordsJson: readonly string[]): Buffer {
+  return Buffer.from(`{"Records":[${recordsJson.join(',')}]}`);
 }
