@@ -5,6 +5,7 @@
 import type { LogEvent } from '../store/records.js';
 import type { LogRepository } from '../store/ports.js';
 import type { InvocationEvents } from '../invoke/invocation-events.js';
+import { startBatchedWriter } from '../util/batched-writer.js';
 import type { Clock } from '../util/time.js';
 
 export interface LogWriterOptions {
@@ -27,49 +28,25 @@ export interface LogWriter {
 const DAY_MS = 86_400_000;
 
 export function startLogWriter(options: LogWriterOptions): LogWriter {
-  const flushInterval = options.flushIntervalMs ?? 200;
-  const maxBuffered = options.maxBuffered ?? 2000;
-  let buffer: LogEvent[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  let disposed = false;
-
-  const flush = (): Promise<void> => {
-    if (buffer.length === 0) return writing;
-    const batch = buffer;
-    buffer = [];
-    writing = writing.then(() => options.logs.append(batch)).catch(options.onError);
-    return writing;
-  };
-
+  const { logs, clock, retentionDays } = options;
+  const writer = startBatchedWriter<LogEvent>({
+    write: (batch) => logs.append(batch),
+    prune: retentionDays > 0 ? () => logs.deleteOlderThan(clock() - retentionDays * DAY_MS) : undefined,
+    onError: options.onError, flushIntervalMs: options.flushIntervalMs ?? 200, maxBuffered: options.maxBuffered ?? 2000,
+  });
   const unsubscribe = options.invocations.subscribe((record) => {
     for (const line of record.lines) {
-      buffer.push({
+      writer.push({
         account: record.key.account, region: record.key.region, logGroup: record.logGroup, logStream: record.logStream,
         timestamp: Math.floor(line.timestamp), requestId: record.requestId, message: line.text,
       });
     }
-    if (buffer.length >= maxBuffered) void flush();
   });
-  const timer = setInterval(() => void flush(), flushInterval);
-  timer.unref();
-  const prune = (): void => {
-    if (options.retentionDays > 0) {
-      options.logs.deleteOlderThan(options.clock() - options.retentionDays * DAY_MS).catch(options.onError);
-    }
-  };
-  prune();
-  const pruneTimer = setInterval(prune, 3_600_000);
-  pruneTimer.unref();
-
   return {
-    flush,
-    async dispose() {
-      if (disposed) return writing;
-      disposed = true;
+    flush: () => writer.flush(),
+    dispose() {
       unsubscribe();
-      clearInterval(timer);
-      clearInterval(pruneTimer);
-      await flush();
+      return writer.dispose();
     },
   };
 }

@@ -3,6 +3,7 @@
 // never waits on the disk; reads flush first. Records older than the retention are pruned.
 import type { InvocationEvents } from '../invoke/invocation-events.js';
 import type { UsageRecord, UsageRepository } from '../store/usage-ports.js';
+import { startBatchedWriter } from '../util/batched-writer.js';
 import type { Clock } from '../util/time.js';
 import { usageRecordOf } from './usage-record.js';
 
@@ -27,40 +28,18 @@ export interface UsageRecorder {
 const DAY_MS = 86_400_000;
 
 export function startUsageRecorder(options: UsageRecorderOptions): UsageRecorder {
-  const maxBuffered = options.maxBuffered ?? 1000;
-  let buffer: UsageRecord[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  let disposed = false;
-
-  const flush = (): Promise<void> => {
-    if (buffer.length === 0) return writing;
-    const batch = buffer;
-    buffer = [];
-    writing = writing.then(() => options.usage.append(batch)).catch(options.onError);
-    return writing;
-  };
-  const unsubscribe = options.invocations.subscribe((record) => {
-    buffer.push(usageRecordOf(record));
-    if (buffer.length >= maxBuffered) void flush();
+  const { usage, clock, retentionDays } = options;
+  const writer = startBatchedWriter<UsageRecord>({
+    write: (batch) => usage.append(batch),
+    prune: retentionDays > 0 ? () => usage.deleteOlderThan(clock() - retentionDays * DAY_MS) : undefined,
+    onError: options.onError, flushIntervalMs: options.flushIntervalMs ?? 250, maxBuffered: options.maxBuffered ?? 1000,
   });
-  const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 250);
-  timer.unref();
-  const prune = (): void => {
-    if (options.retentionDays > 0) options.usage.deleteOlderThan(options.clock() - options.retentionDays * DAY_MS).catch(options.onError);
-  };
-  prune();
-  const pruneTimer = setInterval(prune, 3_600_000);
-  pruneTimer.unref();
-
+  const unsubscribe = options.invocations.subscribe((record) => writer.push(usageRecordOf(record)));
   return {
-    flush,
-    async dispose() {
-      if (disposed) return writing;
-      disposed = true;
+    flush: () => writer.flush(),
+    dispose() {
       unsubscribe();
-      clearInterval(timer);
-      clearInterval(pruneTimer);
-      await flush();
+      return writer.dispose();
     },
   };
 }

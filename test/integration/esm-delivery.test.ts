@@ -15,7 +15,7 @@ before(async () => {
 });
 after(() => s.dispose());
 
-async function drain(url: string, timeoutMs = 10_000): Promise<string[]> {
+async function drain(url: string, timeoutMs = 20_000): Promise<string[]> {
   const bodies: string[] = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

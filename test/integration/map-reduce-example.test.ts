@@ -44,7 +44,7 @@ test('the map-reduce example counts the corpus right, mapped and in one function
     const deployed = await nimbus(['deploy', path.join(EXAMPLE, 'functions'), '--name', name, ...flags, '--endpoint', server.url]);
     assert.equal(deployed.code, 0, deployed.stderr);
   }
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(EXAMPLE, 'run.mjs'), '--chunks', String(CHUNKS), '--words', String(WORDS), '--json'], {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(EXAMPLE, 'run.mjs'), '--chunks', String(CHUNKS), '--words', String(WORDS), '--passes', '2', '--json'], {
     env: {
       PATH: process.env.PATH ?? '', AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

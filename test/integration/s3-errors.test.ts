@@ -99,6 +99,8 @@ test('documents and requests S3 does not take: MalformedXML, InvalidRequest, Inv
   assert.deepEqual(await code('GET', `/${Bucket}/x?tagging`, {}), [501, 'NotImplemented']);
   assert.deepEqual(await code('PUT', `/${Bucket}?versioning`, {}), [501, 'NotImplemented']);
   assert.deepEqual(await code('GET', `/${Bucket}/%E0%A4%A`, {}), [400, 'InvalidURI']);
+  // An empty bucket segment before a key names no bucket: not ListBuckets (found by the request fuzzer).
+  assert.deepEqual(await code('GET', '//../', {}), [400, 'InvalidURI']);
   const other = s3AuthHeaders('333333333333');
   const denied = await rawS3(fixture.server, 'GET', `/${Bucket}/d`, other);
   assert.deepEqual([denied.status, errorCode(denied.body)], [403, 'AccessDenied']);

@@ -34,5 +34,7 @@ export function addressOf(host: string | undefined, rawPath: string): Address {
   const slash = path.indexOf('/');
   const bucket = slash === -1 ? path : path.slice(0, slash);
   const key = slash === -1 ? '' : path.slice(slash + 1);
+  // `//key`: an empty bucket segment with a key after it names no bucket, not the service.
+  if (bucket === '' && key !== '') throw new S3Error('InvalidURI', "Couldn't parse the specified URI.");
   return { bucket: bucket === '' ? undefined : decode(bucket), key: key === '' ? undefined : decode(key) };
 }
