@@ -5,7 +5,8 @@ import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'web/dist/**', '.nimbus/**'] },
+  // templates/: scaffolds for `nimbus init`, user code type-checked with their own tsconfig (test/integration/init.test.ts).
+  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'web/dist/**', '.nimbus/**', 'templates/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -147,6 +147,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   let platformSocket: SocketListener | undefined;
   const driver = await detectSandboxDriver(config.sandbox, {
     workDir: sandboxDirs.workDir, runtime: sandboxDirs.runtime, platform: { socket: sandboxDirs.platformSocket, url: () => platformUrl },
+    inspector: config.sandboxInspector,
   });
   logger.info(driver.isolation === 'namespaces'
     ? `sandbox: ${driver.name} (namespaces${driver.memoryCgroups ? ', memory cgroups' : ''})`

@@ -2,10 +2,13 @@
 // codes: 0 ok, 1 the operation failed, 2 the command line is wrong.
 import { parseArgs } from 'node:util';
 import { CliError, type CliCommand, type CliIo } from './command.js';
+import { appCommand } from './commands/app.js';
 import { deleteCommand } from './commands/delete.js';
 import { deployCommand } from './commands/deploy.js';
+import { devCommand } from './commands/dev.js';
 import { eventsCommand } from './commands/events.js';
 import { getCommand } from './commands/get.js';
+import { initCommand } from './commands/init.js';
 import { invokeCommand } from './commands/invoke.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
@@ -16,7 +19,7 @@ import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand } from './commands/serve.js';
 import { usageCommand } from './commands/usage.js';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, usageCommand, replayCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, appCommand, usageCommand, replayCommand, devCommand, initCommand];
 
 function processIo(): CliIo {
   // The SDK warns on every run that its 2027 releases will need Node 22. That is a

@@ -27,6 +27,8 @@ export const configSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
   /** Sandbox driver: auto picks bwrap when user namespaces work, else process. */
   sandbox: z.enum(['auto', 'bwrap', 'process']).default('auto'),
+  /** Process driver: guests may open a Node inspector (no permission model; `nimbus dev --inspect`). */
+  sandboxInspector: flag.default(false),
   /** Pre-started generic runtimes kept idle (the reserve pool); -1 sizes it from the machine. */
   poolSize: z.coerce.number().int().min(-1).max(1000).default(-1),
   /** Seconds an idle instance is kept before it is destroyed (scale to zero). */

@@ -6,6 +6,7 @@ import { Module } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { ErrorPayload, FunctionInit, HostMessage, InvokeMessage } from '../protocol/messages.js';
 import { configureLogging, patchConsole } from './console.js';
+import { enableSourceMaps, openInspectorIfAsked } from './debugging.js';
 import type { LogState } from './console.js';
 import { runtimeScope } from './drain.js';
 import { toErrorPayload, toFormatted, UnhandledPromiseRejection } from './errors.js';
@@ -22,6 +23,7 @@ import { startStreamingInvoke } from './stream-invoke.js';
 import type { StreamingInvocation } from './stream-invoke.js';
 
 const HOST_FD = 3;
+enableSourceMaps();
 const platformForward = takePlatformForward(process.env);
 // Node creates process.stdout/stderr on first use; created inside a callback handler's
 // invocation (any Readable.pipe() touches process.stdout, e.g. the AWS SDK reading a
@@ -77,6 +79,7 @@ async function init(fn: FunctionInit): Promise<void> {
   (Module as unknown as { _initPaths(): void })._initPaths();
   configureLogging(process.env);
   installAwsLambdaGlobal(process.env);
+  openInspectorIfAsked(process.env);
   try {
     process.chdir(fn.taskRoot);
     const handler = await loadHandler(fn.taskRoot, fn.handler);

@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { API_OPTIONS, API_OPTIONS_HELP, connect, describeApiError, type Api } from '../client.js';
 import { booleanFlag, CliError, type CliCommand } from '../command.js';
-import { DEFAULT_HANDLER, DEFAULT_ROLE, DEFAULT_RUNTIME, loadCode, parseDeployArgs } from '../deploy-args.js';
+import { loadFunctionCode } from '../bundle/index.js';
+import { DEFAULT_HANDLER, DEFAULT_ROLE, DEFAULT_RUNTIME, parseDeployArgs } from '../deploy-args.js';
 import { toJson } from '../format.js';
 
 const MAX_WAIT_SECONDS = 300; // the V2 waiters' own ceiling in the Lambda model
@@ -75,7 +76,8 @@ export const deployCommand: CliCommand = {
   },
   async run({ values, positionals, io }) {
     const spec = parseDeployArgs(values, positionals, io.cwd);
-    const zip = await loadCode(spec.codePath); // local mistakes first, before any connection
+    // Local mistakes first, before any connection; a .ts handler is bundled (src/cli/bundle/).
+    const zip = await loadFunctionCode(spec.codePath, spec.changes.Handler ?? DEFAULT_HANDLER);
     const api = connect(values, io.env);
     const { name, changes } = spec;
     const existing = await find(api, name);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { API_OPTIONS, API_OPTIONS_HELP, connect } from '../client.js';
 import { booleanFlag, onePositional, stringFlag, usageError, type CliCommand } from '../command.js';
+import { isSampleEventName, SAMPLE_EVENT_NAMES, sampleEvent } from '../events/sample-events.js';
 
 /** The --payload value: inline JSON or `@file`; checked locally so a typo costs no round trip. */
 export async function readPayload(value: string | undefined, cwd: string): Promise<Buffer | undefined> {
@@ -26,6 +27,15 @@ export async function readPayload(value: string | undefined, cwd: string): Promi
   return Buffer.from(text);
 }
 
+/** --event NAME: a generated sample event instead of --payload. */
+function samplePayload(values: Record<string, unknown>, region: string): Buffer | undefined {
+  const name = stringFlag(values, 'event');
+  if (name === undefined) return undefined;
+  if (stringFlag(values, 'payload') !== undefined) throw usageError('give --payload or --event, not both');
+  if (!isSampleEventName(name)) throw usageError(`--event must be one of ${SAMPLE_EVENT_NAMES.join(', ')}, got '${name}'`);
+  return Buffer.from(JSON.stringify(sampleEvent(name, { region, account: '000000000000' })));
+}
+
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -45,19 +55,21 @@ export const invokeCommand: CliCommand = {
     '',
     'options:',
     '  --payload JSON     the event, as JSON or @file.json (default {})',
+    `  --event NAME       a realistic sample event instead: ${SAMPLE_EVENT_NAMES.join(', ')}`,
     '  --qualifier Q      version or alias (default $LATEST)',
     "  --log              also print the end of the function's log (last 4 KB) to stderr",
     API_OPTIONS_HELP,
   ].join('\n'),
   options: {
     payload: { type: 'string' },
+    event: { type: 'string' },
     qualifier: { type: 'string' },
     log: { type: 'boolean' },
     ...API_OPTIONS,
   },
   async run({ values, positionals, io }) {
     const name = onePositional(positionals, 'function name');
-    const payload = await readPayload(stringFlag(values, 'payload'), io.cwd);
+    const payload = samplePayload(values, stringFlag(values, 'region') ?? (io.env.NIMBUS_REGION || io.env.AWS_REGION || 'us-east-1')) ?? (await readPayload(stringFlag(values, 'payload'), io.cwd));
     const json = booleanFlag(values, 'json');
     const wantLog = json || booleanFlag(values, 'log');
     const api = connect(values, io.env);

@@ -25,6 +25,11 @@ export interface DriverOptions {
   readonly readyTimeoutMs?: number;
   /** How functions reach the platform's own API (AWS_ENDPOINT_URL); absent: they cannot. */
   readonly platform?: PlatformAccess;
+  /**
+   * Process driver only: start guests without Node's permission model, which forbids the
+   * inspector, so a function's instance can open one (`nimbus dev --inspect`). Trusted code.
+   */
+  readonly inspector?: boolean;
 }
 
 /**

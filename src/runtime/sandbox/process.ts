@@ -25,6 +25,8 @@ export interface ProcessCommandInput {
   readonly sdkLink: string | undefined;
   /** `<slots>/package.json` (see ProcessDriver.create). */
   readonly scopeFile: string;
+  /** No permission model: it forbids node:inspector (DriverOptions.inspector). */
+  readonly inspector?: boolean;
 }
 
 const dir = (p: string): string => (p.endsWith('/') ? p : `${p}/`);
@@ -35,6 +37,7 @@ export function processCommand(input: ProcessCommandInput): LaunchCommand {
     dir(input.runtime.languagesDir), dir(input.optDir),
   ];
   if (input.runtime.sdkNodeModules !== undefined && input.sdkLink !== undefined) reads.push(dir(input.runtime.sdkNodeModules), input.sdkLink);
+  if (input.inspector === true) return { command: process.execPath, args: [path.join(input.runtime.guestDir, 'main.js')] };
   return {
     command: process.execPath,
     args: [
@@ -58,10 +61,12 @@ export class ProcessDriver implements SandboxDriver {
   readonly isolation = 'trusted-code-only' as const;
   readonly #core: DriverCore;
   readonly #sdkLink: string | undefined;
+  readonly #inspector: boolean;
 
-  private constructor(core: DriverCore, sdkLink: string | undefined) {
+  private constructor(core: DriverCore, sdkLink: string | undefined, inspector: boolean) {
     this.#core = core;
     this.#sdkLink = sdkLink;
+    this.#inspector = inspector;
   }
 
   static async create(options: DriverOptions): Promise<ProcessDriver> {
@@ -85,7 +90,7 @@ export class ProcessDriver implements SandboxDriver {
     // data dir is ./.nimbus): a neutral package.json above the slots keeps an extensionless
     // or .js handler CommonJS, as at /var/task, unless the function's own package.json says otherwise.
     await fs.writeFile(path.join(core.slotsDir, 'package.json'), '{"type":"commonjs"}\n', { mode: 0o644 });
-    return new ProcessDriver(core, sdkLink);
+    return new ProcessDriver(core, sdkLink, options.inspector === true);
   }
 
   get memoryCgroups(): boolean {
@@ -103,7 +108,7 @@ export class ProcessDriver implements SandboxDriver {
     const tmpDir = path.join(core.tmpRoot, prep.id);
     await makeDir(tmpDir, 0o700);
     if (core.dropTo) await fs.chown(tmpDir, core.dropTo.uid, core.dropTo.gid);
-    const inner = processCommand({ slotDir: prep.slotDir, optDir: prep.optDir, tmpDir, runtime: core.runtime, sdkLink: this.#sdkLink, scopeFile: path.join(core.slotsDir, 'package.json') });
+    const inner = processCommand({ slotDir: prep.slotDir, optDir: prep.optDir, tmpDir, runtime: core.runtime, sdkLink: this.#sdkLink, scopeFile: path.join(core.slotsDir, 'package.json'), inspector: this.#inspector });
     return core.launch({
       id: prep.id,
       driver: 'process',
