@@ -39,6 +39,9 @@ describe('nimbus dev on a SAM app from nimbus init', () => {
       await sleep(50);
     }
     assert.deepEqual(body, { message: 'Welcome, ada!', path: '/hello/ada' });
-    assert.match(dev.output(), /reloaded app shop: ~ update function shop-hello \(codeSha256\)/);
+    // The new code can answer before `nimbus dev` has printed its summary of the reload.
+    const reloaded = /reloaded app shop: ~ update function shop-hello \(codeSha256\)/;
+    for (let i = 0; i < 100 && !reloaded.test(dev.output()); i++) await sleep(50);
+    assert.match(dev.output(), reloaded);
   });
 });

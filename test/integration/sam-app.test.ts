@@ -5,6 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { nimbus } from '../helpers/cli.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { appCli, assertTriggersFire, copyFixture, deployOk } from './sam-support.js';
 
@@ -50,6 +51,13 @@ test('the app deploys and its HTTP, S3, SQS and schedule triggers all run their 
     s3Function: 'shop-ThumbnailFn', sqsFunction: 'shop-WorkerFn', scheduleFunction: 'shop-CronFn',
   });
   assert.match(await deployOk(server, [dir, '--app', 'shop']), /app shop: no changes/, 'a second deploy of the same template changes nothing');
+  // `nimbus deploy <app dir>` (no --name) is the same app deploy.
+  const plain = await nimbus(['deploy', dir, '--app', 'shop'], { NIMBUS_ENDPOINT: server.url });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /app shop: no changes/);
+  const stray = await nimbus(['deploy', dir, '--app', 'shop', '--memory', '256'], { NIMBUS_ENDPOINT: server.url });
+  assert.equal(stray.code, 2);
+  assert.match(stray.stderr, /--memory describe one function/);
 });
 
 test('a second deploy with one function removed and one changed applies exactly that diff', async () => {

@@ -9,13 +9,26 @@ import {
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { API_OPTIONS, API_OPTIONS_HELP, connect, describeApiError, type Api } from '../client.js';
-import { booleanFlag, CliError, type CliCommand } from '../command.js';
+import { booleanFlag, CliError, usageError, type CliCommand } from '../command.js';
+import { appCommand } from './app.js';
 import { loadFunctionCode } from '../bundle/index.js';
 import { DEFAULT_HANDLER, DEFAULT_ROLE, DEFAULT_RUNTIME, parseDeployArgs } from '../deploy-args.js';
 import { toJson } from '../format.js';
 
-const MAX_WAIT_SECONDS = 300; // the V2 waiters' own ceiling in the Lambda model
+const MAX_WAIT_SECONDS = 300;
+/** The files that make a directory an app (src/apps): `nimbus deploy` there deploys the app. */
+const APP_TEMPLATES = ['template.yaml', 'template.yml', 'template.json', 'serverless.yml'];
+const SINGLE_FUNCTION_FLAGS = ['handler', 'runtime', 'memory', 'timeout', 'env', 'description', 'role'];
+
+/** Whether `nimbus deploy <target>` (no --name) means an app: a template file, or a directory holding one. */
+function isAppTarget(target: string): boolean {
+  if (!existsSync(target)) return false;
+  if (statSync(target).isFile()) return APP_TEMPLATES.includes(path.basename(target));
+  return APP_TEMPLATES.some((file) => existsSync(path.join(target, file)));
+} // the V2 waiters' own ceiling in the Lambda model
 
 async function find(api: Api, name: string): Promise<FunctionConfiguration | undefined> {
   try {
@@ -48,7 +61,10 @@ export const deployCommand: CliCommand = {
   summary: 'Create or update a function from a directory or a .zip',
   usage: [
     'deploy <dir|file.zip> --name N [options]',
+    'deploy [DIR|TEMPLATE] [--app NAME] [--parameter-overrides K=V] [--dry-run]',
     '',
+    'Without --name, a directory holding template.yaml/template.json/serverless.yml (or such a',
+    'file) deploys the whole app, as `nimbus app deploy` does (docs/from-aws.md).',
     'A directory is zipped reproducibly (sorted, fixed times, .git left out); a .zip is sent as is.',
     'On update only the code changes, plus the configuration flags given (--env replaces all variables).',
     '',
@@ -72,9 +88,20 @@ export const deployCommand: CliCommand = {
     env: { type: 'string', multiple: true },
     description: { type: 'string' },
     role: { type: 'string' },
+    app: { type: 'string' },
+    'parameter-overrides': { type: 'string', multiple: true },
+    'dry-run': { type: 'boolean' },
     ...API_OPTIONS,
   },
   async run({ values, positionals, io }) {
+    if (values['name'] === undefined && positionals.length <= 1 && isAppTarget(path.resolve(io.cwd, positionals[0] ?? '.'))) {
+      const stray = SINGLE_FUNCTION_FLAGS.filter((flag) => values[flag] !== undefined);
+      if (stray.length > 0) throw usageError(`--${stray.join(', --')} describe one function; an app's template describes its functions`);
+      return appCommand.run({ values, positionals: ['deploy', ...positionals], io });
+    }
+    for (const flag of ['app', 'parameter-overrides', 'dry-run']) {
+      if (values[flag] !== undefined) throw usageError(`--${flag} goes with an app template (template.yaml, template.json or serverless.yml)`);
+    }
     const spec = parseDeployArgs(values, positionals, io.cwd);
     // Local mistakes first, before any connection; a .ts handler is bundled (src/cli/bundle/).
     const zip = await loadFunctionCode(spec.codePath, spec.changes.Handler ?? DEFAULT_HANDLER);
