@@ -6,28 +6,13 @@ import { test } from 'node:test';
 import { NimbusError } from '../../src/errors.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { scheduleContract } from './schedule-contract.js';
-import { storeContract, type StoreFixture } from './store-contract.js';
+import { openSqliteFixture } from '../helpers/sqlite-store.js';
+import { storeContract } from './store-contract.js';
 
-async function openSqliteFixture(): Promise<StoreFixture> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'nimbus-store-'));
-  const file = path.join(dir, 'nimbus.db');
-  let store = createSqliteStore(file);
-  return {
-    store,
-    async reopen() {
-      await store.close();
-      store = createSqliteStore(file);
-      return store;
-    },
-    async cleanup() {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+const openFixture = (): ReturnType<typeof openSqliteFixture> => openSqliteFixture('nimbus-store-');
 
-storeContract('sqlite', openSqliteFixture);
-scheduleContract('sqlite', openSqliteFixture);
+storeContract('sqlite', openFixture);
+scheduleContract('sqlite', openFixture);
 
 test('a second open of the same SQLite file is refused with DataDirLocked', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nimbus-lock-'));

@@ -5,11 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { invalidParameter, NimbusError } from '../../errors.js';
 import type { ListPage, Store } from '../../store/ports.js';
 import type { CodeRef, FunctionKey, FunctionRecord, FunctionSettings, FunctionVersionRecord, LayerRef, Scope } from '../../store/records.js';
-import { functionArn } from '../../util/arn.js';
 import { lambdaTimestamp, type Clock } from '../../util/time.js';
 import type { CodeCache } from '../code/code-cache.js';
 import type { FunctionEvents } from './function-events.js';
-import { isVersionNumber, LATEST, notFound, QualifierLookup, type QualifiedFunction } from './qualifiers.js';
+import { isVersionNumber, LATEST, notFound, QualifierLookup, updateInProgress, type QualifiedFunction } from './qualifiers.js';
 import { resolveSettings, type SettingsInput } from './settings.js';
 import type { VersionService } from './version-service.js';
 
@@ -103,7 +102,8 @@ export class FunctionService {
   }
 
   async updateCode(key: FunctionKey, input: UpdateCodeInput): Promise<FunctionVersionRecord> {
-    const current = await this.#mutable(key, input.revisionId);
+    const current = await this.get(key);
+    this.#assertMutable(current, input.revisionId);
     const settings = input.architectures === undefined ? current.latest.settings : resolveSettings({ architectures: input.architectures }, current.latest.settings);
     const code = await this.#deps.code.prepare(input.zipFile);
     if (input.dryRun) return { ...current.latest, code, settings };
@@ -111,8 +111,10 @@ export class FunctionService {
   }
 
   async updateConfiguration(key: FunctionKey, input: SettingsInput & { revisionId?: string | undefined }): Promise<FunctionVersionRecord> {
-    const current = await this.#mutable(key, input.revisionId);
+    const current = await this.get(key);
+    // Lambda validates the request before it looks at the function's state.
     const resolved = resolveSettings(input, current.latest.settings);
+    this.#assertMutable(current, input.revisionId);
     if (input.deadLetterTargetArn !== undefined) await this.#deps.checkDeadLetterTarget?.(input.deadLetterTargetArn);
     const settings = await this.#withLayers(resolved, input.layers, current.latest.code);
     return this.#replace(current.latest, { settings });
@@ -193,15 +195,13 @@ export class FunctionService {
     return unsettled.length;
   }
 
-  async #mutable(key: FunctionKey, revisionId: string | undefined): Promise<FunctionRecord> {
-    const current = await this.get(key);
+  #assertMutable(current: FunctionRecord, revisionId: string | undefined): void {
     if (revisionId !== undefined && revisionId !== current.latest.revisionId) {
       throw new NimbusError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
     }
     if (current.latest.lastUpdateStatus === 'InProgress') {
-      throw new NimbusError('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(key.region, key.account, key.name)}`);
+      throw updateInProgress(current);
     }
-    return current;
   }
 
   async #replace(current: FunctionVersionRecord, change: Partial<Pick<FunctionVersionRecord, 'code' | 'settings'>>): Promise<FunctionVersionRecord> {
@@ -211,7 +211,7 @@ export class FunctionService {
     };
     if (!(await this.#deps.store.functions.replaceLatest(next, current.revisionId))) {
       // Someone else changed it between our read and write.
-      throw new NimbusError('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(current.region, current.account, current.name)}`);
+      throw updateInProgress(current);
     }
     this.#deps.events.publish({ kind: 'updated', key: current });
     this.#settleSoon(next);

@@ -29,6 +29,11 @@ export function notFound(key: FunctionKey, qualifier?: string): NimbusError {
   return new NimbusError('ResourceNotFoundException', `Function not found: ${functionArn(key.region, key.account, key.name, qualifier)}`);
 }
 
+/** Lambda's answer while $LATEST is being updated (or changed under a compare-and-swap). */
+export function updateInProgress(key: FunctionKey): NimbusError {
+  return new NimbusError('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(key.region, key.account, key.name)}`);
+}
+
 export interface QualifiedFunction {
   readonly fn: FunctionRecord;
   /** The version the qualifier names; for an alias, its primary version. */

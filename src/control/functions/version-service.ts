@@ -6,10 +6,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { NimbusError, invalidParameter } from '../../errors.js';
 import type { Store } from '../../store/ports.js';
 import type { FunctionKey, FunctionRecord, FunctionSettings, FunctionVersionRecord, Scope } from '../../store/records.js';
-import { functionArn } from '../../util/arn.js';
 import type { CodeCache } from '../code/code-cache.js';
 import type { FunctionEvents } from './function-events.js';
-import { isVersionNumber, LATEST, notFound, QualifierLookup } from './qualifiers.js';
+import { isVersionNumber, LATEST, notFound, QualifierLookup, updateInProgress } from './qualifiers.js';
 
 export interface PublishInput {
   /** Must equal $LATEST's CodeSha256 when given. */
@@ -53,10 +52,6 @@ function canonical(value: unknown): string {
 /** What a version is taken from: $LATEST's code and settings (not its state or RevisionId). */
 export function sourceDigest(code: { readonly blobKey: string }, settings: FunctionSettings): string {
   return createHash('sha256').update(code.blobKey).update('\0').update(canonical(settings)).digest('hex');
-}
-
-function updateInProgress(key: FunctionKey): NimbusError {
-  return new NimbusError('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(key.region, key.account, key.name)}`);
 }
 
 export class VersionService {
