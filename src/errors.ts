@@ -34,6 +34,7 @@ export const ERROR_CATALOGUE = {
   // Start-up and CLI errors (not sent over HTTP)
   ConfigInvalid: { status: 500, kind: 'User', messageMember: 'message', summary: 'A configuration value (flag, NIMBUS_* variable or config file key) is invalid; the message names the key.' },
   DataDirLocked: { status: 500, kind: 'User', messageMember: 'message', summary: 'Another `nimbus serve` is using the data directory.' },
+  StoreUnavailable: { status: 500, kind: 'Service', messageMember: 'message', summary: 'The PostgreSQL store cannot be reached or refused the connection.' },
   StoreCorrupt: { status: 500, kind: 'Service', messageMember: 'message', summary: 'The store failed an integrity check or has a schema newer than this build.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,7 +1,6 @@
 // The composition root: builds every part from the config and wires them together.
 // No logic lives here; each part takes its I/O as parameters.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -52,7 +51,6 @@ import { LambdaAuthorizer } from './triggers/http/routes/authorizers/lambda.js';
 import { HttpApi } from './triggers/http/routes/http-api.js';
 import { RouteService } from './triggers/http/routes/route-service.js';
 import type { Config } from './config/schema.js';
-import { NimbusError } from './errors.js';
 import { createCodeCache } from './control/code/code-cache.js';
 import { createFunctionEvents } from './control/functions/function-events.js';
 import { FunctionService } from './control/functions/function-service.js';
@@ -61,15 +59,17 @@ import { ProvisionedConcurrencyService } from './control/functions/provisioned-c
 import { QualifierLookup } from './control/functions/qualifiers.js';
 import { VersionService } from './control/functions/version-service.js';
 import { ProvisionedCapacity } from './invoke/provisioned-capacity.js';
-import { createFsBlobStore } from './store/blob/fs-blob-store.js';
-import { createObjectDataStore } from './store/blob/object-data-store.js';
 import { S3Handler } from './api/s3/s3-handler.js';
 import { PresignedUrlVerifier } from './api/s3/presigned.js';
 import { BucketService } from './objects/bucket-service.js';
 import { MultipartService } from './objects/multipart-service.js';
 import { ObjectService, type ObjectServiceDeps } from './objects/object-service.js';
 import { parseFunctionRef } from './util/arn.js';
-import { createSqliteStore } from './store/sqlite/index.js';
+import { openStorage } from './store/open-storage.js';
+import { NIMBUS_VERSION } from './version.js';
+import { BroadcastArrivalSignals } from './cluster/broadcast-signals.js';
+import { ClusterNode } from './cluster/cluster-node.js';
+import { LeaderOnly } from './cluster/leader-only.js';
 import { EventInvokeConfigService } from './control/functions/event-invoke-config-service.js';
 import { AsyncInvoker } from './invoke/async/async-invoker.js';
 import { AsyncDispatcher } from './invoke/async/dispatcher.js';
@@ -82,6 +82,7 @@ import { createPlatformMetrics } from './metering/metrics.js';
 import { startUsageRecorder } from './metering/usage-recorder.js';
 import { MetricsHandler } from './api/metering/metrics-handler.js';
 import { usageRoutes } from './api/metering/usage-routes.js';
+import { clusterRoutes } from './api/cluster/cluster-routes.js';
 import { ReservePool } from './runtime/reserve-pool.js';
 import { prepareSandboxDirs } from './runtime/sandbox-dirs.js';
 import { SandboxInstanceFactory } from './runtime/sandbox-instance-factory.js';
@@ -113,16 +114,18 @@ export interface Platform {
 export async function createPlatform(config: Config, deps: PlatformDeps): Promise<Platform> {
   const { logger } = deps;
   const clock = deps.clock ?? systemClock;
-  if (config.store.startsWith('postgres')) {
-    throw new NimbusError('ConfigInvalid', 'invalid configuration: store: postgres:// is reserved for cluster mode, which this build does not include yet; leave it empty for SQLite');
-  }
-  mkdirSync(config.dataDir, { recursive: true });
-  const store = createSqliteStore(config.store.startsWith('sqlite:') ? config.store.slice('sqlite:'.length) : path.join(config.dataDir, 'nimbus.db'));
-  const blobs = createFsBlobStore(path.join(config.dataDir, 'blobs'));
+  const { store, blobs, objectData, cluster: clusterDb } = await openStorage(config);
+  let platformUrl: string | undefined; // known once the server listens (start())
+  // Cluster mode: this node's membership, hints to the other nodes, leases and shared limits.
+  const node = clusterDb === undefined ? undefined : new ClusterNode({
+    db: clusterDb, nodeId: config.nodeId === '' ? undefined : config.nodeId, url: () => platformUrl ?? '', version: NIMBUS_VERSION, clock,
+    onError: (err) => logger.error('cluster', err), log: (line) => logger.info(line),
+  });
   const code = createCodeCache(path.join(config.dataDir, 'code'), blobs);
   const events = createFunctionEvents();
+  node?.bridgeFunctionEvents(events);
   const versions = new VersionService({ store, code, events });
-  const queueSignals = new ArrivalSignals();
+  const queueSignals = node === undefined ? new ArrivalSignals() : new BroadcastArrivalSignals(node);
   const queues = new QueueService({ repository: store.queues, clock, signals: queueSignals });
   const queueMessages = new MessageService({
     repository: store.queues, queues, clock, signals: queueSignals, onError: (err) => logger.error('queue retention sweep', err),
@@ -135,15 +138,14 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
 
   const recovered = await functions.recover();
   if (recovered > 0) logger.info(`settled ${recovered} function update(s) interrupted by the last shutdown`);
-  const collected = await code.collectGarbage(new Set([...(await store.functions.referencedBlobKeys()), ...(await store.layers.referencedBlobKeys())]));
+  // Cluster mode keeps every code zip: another node may be between storing one and committing its function.
+  const collected = node !== undefined ? 0 : await code.collectGarbage(new Set([...(await store.functions.referencedBlobKeys()), ...(await store.layers.referencedBlobKeys())]));
   if (collected > 0) logger.info(`removed ${collected} code package(s) no function uses`);
-  const objectData = await createObjectDataStore(path.join(config.dataDir, 'objects'));
   const sweptObjects = await objectData.sweep(await store.objects.referencedFiles());
   if (sweptObjects > 0) logger.info(`removed ${sweptObjects} object data file(s) no object refers to (writes or deletes a stop interrupted)`);
 
   const sandboxDirs = await prepareSandboxDirs(config.dataDir);
   for (const note of sandboxDirs.notes) logger.info(note);
-  let platformUrl: string | undefined; // known once the server listens (start())
   let platformSocket: SocketListener | undefined;
   const driver = await detectSandboxDriver(config.sandbox, {
     workDir: sandboxDirs.workDir, runtime: sandboxDirs.runtime, platform: { socket: sandboxDirs.platformSocket, url: () => platformUrl },
@@ -165,8 +167,9 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       readTags: async (key) => (await functions.find(key))?.tags, log: (line) => logger.info(line),
     }),
     onError: (err) => logger.error('instance error', err),
+    ...(node !== undefined ? { clusterConcurrency: node.slots } : {}),
   });
-  const resolver = new FunctionResolver({
+  const resolver: FunctionResolver = new FunctionResolver({
     lookup: new QualifierLookup(store), code, events,
     onRetired: (functionId, version, keepSpecKey) => scheduler.retireFunction(functionId, keepSpecKey, version),
   });
@@ -187,10 +190,11 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     gbSecond: { x86_64: config.priceGbSecondX86, arm64: config.priceGbSecondArm64 },
     fixedArchitecture: config.billingArchitecture === 'function' ? undefined : config.billingArchitecture,
   } as const;
+  const dispatcherNodeId = node?.nodeId ?? `node-${randomUUID()}`;
   const invoker = new InvokeService({ resolver, scheduler, invocations, clock });
   const dispatcher = new AsyncDispatcher({
     queue: store.events, configs: store.eventInvokeConfigs, resolver, invoker, clock,
-    policy: retryPolicyWithDelays(config.asyncRetryDelaysSeconds), nodeId: `node-${randomUUID()}`,
+    policy: retryPolicyWithDelays(config.asyncRetryDelaysSeconds), nodeId: dispatcherNodeId, sharedQueue: node !== undefined,
     concurrency: config.asyncConcurrency, flushLogs: () => logWriter.flush(), onError: (err) => logger.error('async delivery', err),
     recursionGuard: new RecursionGuard({ logs: store.logs, clock, log: (line) => logger.info(line) }),
     queueTargets: new QueueDestinations({
@@ -211,19 +215,39 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const sqsPollers = new SqsPollers({
     repository: store.eventSourceMappings, queues, messages: queueMessages, signals: queueSignals, queueStore: store.queues, invoker, resolver,
     accountConcurrency: config.accountConcurrency, clock, onError: (err) => logger.error('event source mapping', err),
+    ...(node !== undefined ? { leases: node.leases } : {}),
   });
   const eventSourceMappings = new EventSourceMappingService({
     repository: store.eventSourceMappings, functionTimeout: async (key, qualifier) => (await functions.getQualified(key, qualifier)).version.settings.timeout,
-    findQueue: (arn) => queues.findByArn(arn), clock, changed: (uuid) => sqsPollers.changed(uuid),
+    findQueue: (arn) => queues.findByArn(arn), clock, changed: (uuid) => {
+      sqsPollers.changed(uuid);
+      node?.publish({ kind: 'mapping', uuid });
+    },
   });
   const functionUrls = new FunctionUrlService({ urls: store.functionUrls, functions, clock });
   let listeningPort = config.port; // FunctionUrl names the real port once the server listens (0 picks one)
-  const routeTables = new RouteService({ repository: store.routes, clock });
-  const scheduleTicker = new ScheduleTicker({
+  const routeTables = new RouteService({
+    repository: store.routes, clock, changed: (scope) => node?.publish({ kind: 'routes', account: scope.account, region: scope.region }),
+  });
+  node?.onHint((hint) => {
+    if (hint.kind === 'routes') routeTables.forget({ account: hint.account, region: hint.region });
+    else if (hint.kind === 'schedules') scheduleTicker.current?.wake();
+    else if (hint.kind === 'mapping') sqsPollers.changed(hint.uuid);
+  });
+  node?.onResync(() => {
+    resolver.forgetAll();
+    routeTables.forget(undefined);
+  });
+  const makeScheduleTicker = (): ScheduleTicker => new ScheduleTicker({
     schedules: store.schedules, clock, onFired: () => dispatcher.wake(), onError: (err) => logger.error('schedule ticker', err), log: (line) => logger.info(line),
   });
+  // One ticker per cluster: the node that leads `schedules` runs it (a single node always does).
+  const scheduleTicker = new LeaderOnly(makeScheduleTicker, (err) => logger.error('schedule ticker', err));
   const schedules = new ScheduleService({
-    repository: store.schedules, clock, changed: () => scheduleTicker.wake(),
+    repository: store.schedules, clock, changed: () => {
+      scheduleTicker.current?.wake();
+      node?.publish({ kind: 'schedules' });
+    },
     functionExists: (key, qualifier) => functions.getQualified(key, qualifier).then(() => true, () => false),
   });
   const objectDeps: ObjectServiceDeps = { repo: store.objects, data: objectData, clock, onObjectEvents: () => s3Notifier.wake() };
@@ -276,6 +300,10 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       ...s3TriggerRoutes({ triggers: new ExternalS3Triggers(store.externalS3Triggers, clock), functionExists: async (key) => (await functions.find(key)) !== undefined }),
       ...s3IngestRoutes(s3Ingest),
       ...usageRoutes({ usage: store.usage, prices, clock, flush: () => usageRecorder.flush() }),
+      ...clusterRoutes({
+        nodeId: dispatcherNodeId, list: node === undefined ? undefined : () => node.registry.list(),
+        url: () => platformUrl ?? '', version: NIMBUS_VERSION, startedAt: clock(),
+      }),
     ],
   });
   const server = createApiServer({
@@ -315,12 +343,15 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       platformSocket = await listenOnUnixSocket(server, sandboxDirs.platformSocket);
       platformUrl = localUrl(server);
       listeningPort = (server.address() as AddressInfo).port;
+      await node?.start();
       await dispatcher.start();
       await provisioned.start(); // once listening: instances read the platform endpoint when made
       s3Notifier.start(); // after the dispatcher: changes a crash left in the outbox wake it
       queueMessages.start();
       await sqsPollers.start(); // resumes every enabled mapping, finishes changes a stop interrupted
-      await scheduleTicker.start(); // after the dispatcher: recovered ticks wake it
+      // After the dispatcher: recovered ticks wake it.
+      if (node === undefined) scheduleTicker.set(true);
+      else await node.lead('schedules', (leading) => scheduleTicker.set(leading));
       state = 'serving';
       const { port } = server.address() as AddressInfo;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -346,6 +377,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
         await logWriter.dispose();
         metrics.dispose();
         await usageRecorder.dispose();
+        await node?.stop();
         await store.close();
         state = 'stopped';
       })();

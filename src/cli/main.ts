@@ -18,8 +18,9 @@ import { s3EventsCommand } from './commands/s3-events.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand } from './commands/serve.js';
 import { usageCommand } from './commands/usage.js';
+import { nodesCommand } from './commands/nodes.js';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, appCommand, usageCommand, replayCommand, devCommand, initCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, appCommand, usageCommand, nodesCommand, replayCommand, devCommand, initCommand];
 
 function processIo(): CliIo {
   // The SDK warns on every run that its 2027 releases will need Node 22. That is a

@@ -16,11 +16,17 @@ export const configSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Where the SQLite store, code blobs and unpacked code live. */
   dataDir: z.string().min(1).default('./.nimbus'),
-  /** Store URL: empty = SQLite in dataDir; `postgres://…` is reserved for cluster mode. */
+  /** Store URL: empty = SQLite in dataDir; `postgres://…` = cluster mode (docs/cluster.md). */
   store: z
     .string()
     .default('')
     .refine((v) => v === '' || v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v), 'must be empty, sqlite:<path> or postgres://…'),
+  /** Cluster mode: the PostgreSQL schema the tables live in (created if missing); empty = the database's default. */
+  storeSchema: z.string().regex(/^([a-z_][a-z0-9_]{0,62})?$/, 'must be lower-case letters, digits and _, at most 63').default(''),
+  /** Cluster mode: connections each node keeps to PostgreSQL. */
+  storeConnections: positiveInt.max(200).default(10),
+  /** Cluster mode: this node's name in the cluster (unique per running node); empty = host name and a random suffix. */
+  nodeId: z.string().regex(/^([A-Za-z0-9._-]{1,64})?$/, 'must be 1-64 letters, digits, . _ -').default(''),
   /** Region used when a request is unsigned (signed requests carry their own). */
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
   /** Account id used when the access key is not a 12-digit account id. */

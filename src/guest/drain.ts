@@ -37,13 +37,23 @@ export function runtimeScope<T>(fn: () => T): T {
 
 interface MaybeRef {
   hasRef?: () => boolean;
+  /** Node's http Agent re-labels a reused keep-alive socket with a ReusedHandle wrapping it. */
+  handle?: { hasRef?: () => boolean };
+}
+
+/** Whether a tracked resource still holds the loop; one that cannot say is assumed to. */
+function holdsLoop(resource: MaybeRef): boolean {
+  if (typeof resource.hasRef === 'function') return resource.hasRef();
+  const inner = resource.handle;
+  if (inner !== undefined && inner !== null && typeof inner.hasRef === 'function') return inner.hasRef();
+  return true;
 }
 
 /** Slow re-check for a resource that is unref()'d without being destroyed. */
 const RECHECK_MS = 50;
 
 export class DrainTracker {
-  readonly #live = new Map<number, object>();
+  readonly #live = new Map<number, MaybeRef>();
   #waiter: (() => void) | undefined;
   #recheck: NodeJS.Timeout | undefined;
   #checkQueued = false;
@@ -75,10 +85,7 @@ export class DrainTracker {
   }
 
   isDrained(): boolean {
-    for (const resource of this.#live.values()) {
-      const hasRef = (resource as MaybeRef).hasRef;
-      if (typeof hasRef !== 'function' || hasRef.call(resource)) return false;
-    }
+    for (const resource of this.#live.values()) if (holdsLoop(resource)) return false;
     return true;
   }
 

@@ -98,6 +98,15 @@ export class FunctionResolver {
     return this.#alias(key, name);
   }
 
+  /**
+   * Drops every cached entry (cluster mode: change notices may have been missed while the
+   * node was cut off from the database); the next call reads the store again.
+   */
+  forgetAll(): void {
+    this.#versions.clear();
+    this.#aliases.clear();
+  }
+
   dispose(): void {
     this.#unsubscribe();
   }

@@ -37,7 +37,17 @@ export interface SchedulerOptions {
   readonly keepAlive?: KeepAlivePolicy;
   /** Real timers by default; `nimbus replay` runs the scheduler in virtual time. */
   readonly timers?: Timers;
+  /**
+   * Cluster mode: reserved concurrency is counted across nodes. Asked (after the local
+   * checks) for a slot of the function's limit; undefined means every slot is taken.
+   */
+  readonly clusterConcurrency?: {
+    acquire(functionId: string, limit: number, holdMs: number): Promise<(() => void) | undefined>;
+  };
 }
+
+/** A cluster slot is held at most the function's timeout plus this (a node dying mid-call). */
+const CLUSTER_SLOT_MARGIN_MS = 30_000;
 
 export interface Admission {
   /** `account/region/name`: reserved concurrency counts all versions of a function. */
@@ -168,6 +178,10 @@ export class Scheduler {
       throw throttled('ReservedFunctionConcurrentInvocationLimitExceeded');
     }
     if (this.#inFlight >= this.#options.accountConcurrency) throw throttled('ConcurrentInvocationLimitExceeded');
+    const gate = this.#options.clusterConcurrency;
+    const releaseSlot = admission.reservedConcurrency !== undefined && gate !== undefined
+      ? await this.#clusterSlot(gate, admission.functionId, admission.reservedConcurrency, spec.timeoutSec)
+      : undefined;
     this.#inFlight++;
     this.#inFlightByFunction.set(admission.functionId, functionCount + 1);
     this.#keepAlive.invocationStarted(admission.functionId, this.#options.clock());
@@ -185,8 +199,15 @@ export class Scheduler {
       if (left === 0) this.#inFlightByFunction.delete(admission.functionId);
       else this.#inFlightByFunction.set(admission.functionId, left);
       this.#keepAlive.invocationEnded(admission.functionId, this.#options.clock());
+      releaseSlot?.();
       if (instance) this.#release(pool, instance);
     }
+  }
+
+  async #clusterSlot(gate: NonNullable<SchedulerOptions['clusterConcurrency']>, functionId: string, limit: number, timeoutSec: number): Promise<() => void> {
+    const release = await gate.acquire(functionId, limit, timeoutSec * 1000 + CLUSTER_SLOT_MARGIN_MS);
+    if (release === undefined) throw throttled('ReservedFunctionConcurrentInvocationLimitExceeded');
+    return release;
   }
 
   /**

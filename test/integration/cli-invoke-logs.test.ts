@@ -143,7 +143,8 @@ describe('nimbus invoke and nimbus logs', () => {
     try {
       await until(() => stdout.includes('\tINFO\tmarker-20\n'), 'marker-20 in the follow output');
       await lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"n":21}') }));
-      await until(() => /^REPORT RequestId: /m.test(stdout.split('marker-21')[1] ?? ''), 'the marker-21 invocation in the follow output');
+      await until(() => /^REPORT RequestId: /m.test(stdout.split('marker-21')[1] ?? ''), 'the marker-21 invocation in the follow output')
+        .catch((err: Error) => assert.fail(`${err.message}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
       await sleep(2500); // two more polls: nothing may be printed again
     } finally {
       child.kill('SIGINT');

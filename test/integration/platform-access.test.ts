@@ -64,11 +64,14 @@ function platformAccessSuite(label: string, args: readonly string[]): void {
 
     test('a callback handler that called the platform is not held by the connection', async () => {
       await deploy(lambda, 'callback-caller', { 'index.js': CALLBACK_CALLER }, { timeout: 10 });
-      const started = Date.now();
-      const { output, payload, log } = await invoke(lambda, 'callback-caller');
-      assert.equal(output.FunctionError, undefined, `${JSON.stringify(payload)}\n${log}`);
-      assert.equal(payload, 3);
-      assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+      // Warm invocations reuse the SDK's keep-alive socket, which Node re-labels for async_hooks.
+      for (let call = 1; call <= 3; call++) {
+        const started = Date.now();
+        const { output, payload, log } = await invoke(lambda, 'callback-caller');
+        assert.equal(output.FunctionError, undefined, `call ${call}: ${JSON.stringify(payload)}\n${log}`);
+        assert.equal(payload, 3, `call ${call}`);
+        assert.ok(Date.now() - started < 5000, `call ${call} answered in ${Date.now() - started} ms`);
+      }
     });
 
     test("a function's calls land in its own account", async () => {

@@ -65,7 +65,9 @@ test('a bad configuration value stops start-up with a message naming the key', (
     [[], { NIMBUS_PORT: '70000' }, /NIMBUS_PORT/],
     [['--sandbox', 'docker'], {}, /--sandbox/],
     [['--store', 'mysql://x'], {}, /--store/],
-    [['--store', 'postgres://localhost/x'], {}, /store: postgres:\/\/ is reserved for cluster mode/],
+    [['--store-schema', 'Bad-Schema'], {}, /--store-schema/],
+    // Cluster mode with no PostgreSQL answering: a clear message, not a stack trace.
+    [['--store', 'postgres://nimbus@127.0.0.1:1/x'], {}, /cannot open the PostgreSQL store: .*ECONNREFUSED/],
   ];
   for (const [args, env, message] of cases) {
     const run = spawnSync(process.execPath, [NIMBUS_BIN, 'serve', '--data-dir', '/tmp/nimbus-never-used', ...args], {

@@ -25,6 +25,11 @@ export interface DispatcherOptions {
   readonly policy: RetryPolicy;
   /** Identifies this node's leases. */
   readonly nodeId: string;
+  /**
+   * Single node (default): at start every lease is a crash's leftover and is taken back.
+   * Cluster: other nodes' leases are live work; a dead node's leases expire instead.
+   */
+  readonly sharedQueue?: boolean;
   readonly concurrency: number;
   /** Makes the logs of finished invocations durable before their events are settled. */
   readonly flushLogs: () => Promise<void>;
@@ -79,7 +84,7 @@ export class AsyncDispatcher {
 
   /** Takes back leases a crash left behind (single node: all of them) and starts polling. */
   async start(): Promise<void> {
-    const released = await this.#o.queue.releaseAll(undefined);
+    const released = this.#o.sharedQueue === true ? 0 : await this.#o.queue.releaseAll(undefined);
     if (released > 0) this.#o.onError(new Error(`requeued ${released} async event(s) that were running when the platform last stopped`));
     await this.#o.queue.pruneSettled(this.#o.clock() - SETTLED_RETENTION_MS);
     this.#state = 'running';

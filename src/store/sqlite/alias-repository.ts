@@ -5,19 +5,19 @@ import type { FunctionKey } from '../records.js';
 import type { AliasRecord, AliasRepository, AliasWriteOutcome } from '../version-ports.js';
 import type { Db } from './database.js';
 
-interface AliasRow {
+export interface AliasRow {
   account: string; region: string; name: string; alias: string; function_version: string;
   description: string; weights: string; revision_id: string;
 }
 
-function toAlias(r: AliasRow): AliasRecord {
+export function toAlias(r: AliasRow): AliasRecord {
   return {
     account: r.account, region: r.region, name: r.name, alias: r.alias, functionVersion: r.function_version,
     description: r.description, additionalVersionWeights: JSON.parse(r.weights) as Record<string, number>, revisionId: r.revision_id,
   };
 }
 
-function toParams(a: AliasRecord): Record<string, string> {
+export function toParams(a: AliasRecord): Record<string, string> {
   return {
     account: a.account, region: a.region, name: a.name, alias: a.alias, function_version: a.functionVersion,
     description: a.description, weights: JSON.stringify(a.additionalVersionWeights), revision_id: a.revisionId,

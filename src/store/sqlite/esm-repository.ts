@@ -4,13 +4,13 @@
 import type { EventSourceMappingRecord, EventSourceMappingRepository, MappingState, MappingWrite } from '../esm-ports.js';
 import type { Db } from './database.js';
 
-interface MappingRow {
+export interface MappingRow {
   seq: number; uuid: string; account: string; region: string; event_source_arn: string; function_name: string; qualifier: string;
   batch_size: number; maximum_batching_window: number; report_batch_item_failures: number; maximum_concurrency: number | null;
   enabled: number; state: string; state_transition_reason: string; last_processing_result: string; revision: number; last_modified: number;
 }
 
-function toRecord(r: MappingRow): EventSourceMappingRecord {
+export function toRecord(r: MappingRow): EventSourceMappingRecord {
   return {
     uuid: r.uuid, account: r.account, region: r.region, eventSourceArn: r.event_source_arn, functionName: r.function_name,
     qualifier: r.qualifier === '' ? undefined : r.qualifier, batchSize: r.batch_size, maximumBatchingWindowSeconds: r.maximum_batching_window,
@@ -20,7 +20,7 @@ function toRecord(r: MappingRow): EventSourceMappingRecord {
   };
 }
 
-function toParams(m: EventSourceMappingRecord): Record<string, string | number | null> {
+export function toParams(m: EventSourceMappingRecord): Record<string, string | number | null> {
   return {
     uuid: m.uuid, account: m.account, region: m.region, eventSourceArn: m.eventSourceArn, functionName: m.functionName, qualifier: m.qualifier ?? '',
     batchSize: m.batchSize, window: m.maximumBatchingWindowSeconds, report: m.reportBatchItemFailures ? 1 : 0, maxConcurrency: m.maximumConcurrency ?? null,
@@ -29,7 +29,7 @@ function toParams(m: EventSourceMappingRecord): Record<string, string | number |
   };
 }
 
-const MARKER = /^[1-9]\d{0,15}$/;
+export const MARKER = /^[1-9]\d{0,15}$/;
 
 export function createSqliteEventSourceMappingRepository(db: Db): EventSourceMappingRepository {
   const insert = db.prepare(`INSERT INTO event_source_mappings (uuid, account, region, event_source_arn, function_name, qualifier, batch_size,

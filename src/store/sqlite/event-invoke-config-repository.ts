@@ -3,12 +3,12 @@ import type { EventInvokeConfigRepository } from '../ports.js';
 import type { EventInvokeConfig } from '../records.js';
 import type { Db } from './database.js';
 
-interface ConfigRow {
+export interface ConfigRow {
   account: string; region: string; name: string; qualifier: string; maximum_retry_attempts: number | null;
   maximum_event_age: number | null; on_success: string | null; on_failure: string | null; last_modified: number;
 }
 
-function toConfig(r: ConfigRow): EventInvokeConfig {
+export function toConfig(r: ConfigRow): EventInvokeConfig {
   return {
     account: r.account, region: r.region, name: r.name, qualifier: r.qualifier,
     maximumRetryAttempts: r.maximum_retry_attempts ?? undefined, maximumEventAgeInSeconds: r.maximum_event_age ?? undefined,

@@ -6,14 +6,14 @@ import type { EventQueue, EventSettlement } from '../ports.js';
 import type { AsyncEvent, AsyncEventStatus } from '../records.js';
 import type { Db } from './database.js';
 
-interface EventRow {
+export interface EventRow {
   id: string; account: string; region: string; name: string; qualifier: string | null; payload: Buffer; source: string;
   created_at: number; status: string; attempts: number; tries: number; not_before: number;
   lease_owner: string | null; lease_until: number | null; last_error: string | null; updated_at: number;
   trace_header: string | null;
 }
 
-function toEvent(r: EventRow): AsyncEvent {
+export function toEvent(r: EventRow): AsyncEvent {
   return {
     id: r.id, account: r.account, region: r.region, name: r.name, qualifier: r.qualifier ?? undefined, payload: r.payload,
     source: r.source, createdAt: r.created_at, status: r.status as AsyncEventStatus, attempts: r.attempts, tries: r.tries,

@@ -4,9 +4,9 @@ import type { LambdaNotification } from '../../objects/object-events.js';
 import type { ExternalBucketTriggers, ExternalS3TriggerRepository } from '../external-s3-triggers.js';
 import type { Db } from './database.js';
 
-interface TriggerRow { source: string; bucket: string; account: string; region: string; notifications: string; last_modified: number }
+export interface TriggerRow { source: string; bucket: string; account: string; region: string; notifications: string; last_modified: number }
 
-function toTriggers(row: TriggerRow): ExternalBucketTriggers {
+export function toTriggers(row: TriggerRow): ExternalBucketTriggers {
   return {
     source: row.source, bucket: row.bucket, account: row.account, region: row.region,
     notifications: JSON.parse(row.notifications) as LambdaNotification[], lastModified: row.last_modified,

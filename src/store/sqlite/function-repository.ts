@@ -11,7 +11,7 @@ export interface VersionRow {
   state: string; state_reason: string | null; state_reason_code: string | null;
   last_update_status: string; last_update_status_reason: string | null; last_update_status_reason_code: string | null;
 }
-type JoinedRow = FunctionRow & VersionRow;
+export type JoinedRow = FunctionRow & VersionRow;
 
 /** The columns of a function_versions row as written (version-repository.ts adds source_digest). */
 export const VERSION_COLUMNS = `account, region, name, version, settings, code_sha256, code_blob_key, code_size, revision_id,
@@ -41,7 +41,7 @@ export function toVersion(row: VersionRow): FunctionVersionRecord {
   };
 }
 
-function toFunction(row: JoinedRow): FunctionRecord {
+export function toFunction(row: JoinedRow): FunctionRecord {
   return {
     account: row.account, region: row.region, name: row.name, createdAt: row.created_at,
     tags: JSON.parse(row.tags) as Record<string, string>,

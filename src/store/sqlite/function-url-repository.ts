@@ -4,12 +4,12 @@ import type { FunctionUrlRepository } from '../ports.js';
 import type { FunctionUrlAuthType, FunctionUrlConfigRecord, FunctionUrlCors, FunctionUrlInvokeMode } from '../records.js';
 import type { Db } from './database.js';
 
-interface UrlRow {
+export interface UrlRow {
   url_id: string; account: string; region: string; name: string; qualifier: string; auth_type: string;
   cors: string | null; invoke_mode: string; created_at: number; last_modified: number;
 }
 
-function toRecord(r: UrlRow): FunctionUrlConfigRecord {
+export function toRecord(r: UrlRow): FunctionUrlConfigRecord {
   return {
     account: r.account, region: r.region, name: r.name, qualifier: r.qualifier, urlId: r.url_id,
     authType: r.auth_type as FunctionUrlAuthType, cors: r.cors === null ? undefined : (JSON.parse(r.cors) as FunctionUrlCors),
@@ -17,7 +17,7 @@ function toRecord(r: UrlRow): FunctionUrlConfigRecord {
   };
 }
 
-function toParams(c: FunctionUrlConfigRecord): Record<string, string | number | null> {
+export function toParams(c: FunctionUrlConfigRecord): Record<string, string | number | null> {
   return {
     urlId: c.urlId, account: c.account, region: c.region, name: c.name, qualifier: c.qualifier, authType: c.authType,
     cors: c.cors === undefined ? null : JSON.stringify(c.cors), invokeMode: c.invokeMode, createdAt: c.createdAt, lastModified: c.lastModified,

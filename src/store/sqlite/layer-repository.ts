@@ -3,13 +3,13 @@
 import type { LayerRepository, LayerVersionRecord } from '../layer-ports.js';
 import type { Db } from './database.js';
 
-interface LayerVersionRow {
+export interface LayerVersionRow {
   account: string; region: string; name: string; version: number; description: string; compatible_runtimes: string;
   compatible_architectures: string; license_info: string | null; code_sha256: string; code_blob_key: string; code_size: number;
   unzipped_size: number; created_date: string;
 }
 
-function toRecord(r: LayerVersionRow): LayerVersionRecord {
+export function toRecord(r: LayerVersionRow): LayerVersionRecord {
   return {
     account: r.account, region: r.region, name: r.name, version: r.version, description: r.description,
     compatibleRuntimes: JSON.parse(r.compatible_runtimes) as string[], compatibleArchitectures: JSON.parse(r.compatible_architectures) as string[],

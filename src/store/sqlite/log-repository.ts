@@ -3,10 +3,10 @@ import type { LogGroupSummary, LogRepository, LogStreamSummary } from '../ports.
 import type { LogEvent, StoredLogEvent } from '../records.js';
 import type { Db } from './database.js';
 
-interface LogRow { id: number; account: string; region: string; log_group: string; log_stream: string; timestamp: number; request_id: string | null; message: string }
+export interface LogRow { id: number; account: string; region: string; log_group: string; log_stream: string; timestamp: number; request_id: string | null; message: string }
 interface SummaryRow { name: string; first: number; last: number; bytes: number }
 
-function toEvent(r: LogRow): StoredLogEvent {
+export function toEvent(r: LogRow): StoredLogEvent {
   return {
     id: r.id, account: r.account, region: r.region, logGroup: r.log_group, logStream: r.log_stream,
     timestamp: r.timestamp, requestId: r.request_id ?? undefined, message: r.message,

@@ -3,9 +3,9 @@
 import type { ProvisionedConcurrencyConfigRecord, ProvisionedConcurrencyRepository } from '../version-ports.js';
 import type { Db } from './database.js';
 
-interface ConfigRow { account: string; region: string; name: string; qualifier: string; requested: number; last_modified: string }
+export interface ConfigRow { account: string; region: string; name: string; qualifier: string; requested: number; last_modified: string }
 
-function toConfig(r: ConfigRow): ProvisionedConcurrencyConfigRecord {
+export function toConfig(r: ConfigRow): ProvisionedConcurrencyConfigRecord {
   return { account: r.account, region: r.region, name: r.name, qualifier: r.qualifier, requested: r.requested, lastModified: r.last_modified };
 }
 

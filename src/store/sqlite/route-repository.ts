@@ -6,10 +6,10 @@ import type { Db } from './database.js';
 
 interface TableRow { account: string; region: string; document: string; revision: string; last_modified: number }
 
-type Document = Pick<RouteTableRecord, 'routes' | 'authorizers'>;
+export type Document = Pick<RouteTableRecord, 'routes' | 'authorizers'>;
 
 /** JSON drops undefined members; reading puts them back so records compare equal. */
-function revive(doc: Document): Document {
+export function revive(doc: Document): Document {
   return {
     routes: doc.routes.map((r) => ({
       routeKey: r.routeKey, function: r.function, qualifier: r.qualifier ?? undefined, authorizer: r.authorizer ?? undefined,

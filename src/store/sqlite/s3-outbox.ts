@@ -6,7 +6,7 @@ import type { BucketNotificationSource, ObjectEventName, ObjectEventOutbox, Obje
 import type { NotificationConfigRecord } from '../s3-ports.js';
 import type { Db } from './database.js';
 
-interface EventRow {
+export interface EventRow {
   seq: number; account: string; region: string; bucket: string; key: string; event_name: string; event_time: number;
   size: number | null; etag: string | null; version_id: string | null; source_ip: string; principal_id: string;
   request_id: string; trace_header: string | null;
@@ -17,7 +17,7 @@ export function sequencerOf(seq: number): string {
   return seq.toString(16).toUpperCase().padStart(16, '0');
 }
 
-function recordOf(row: EventRow): ObjectEventRecord {
+export function recordOf(row: EventRow): ObjectEventRecord {
   return {
     seq: row.seq, account: row.account, region: row.region, bucket: row.bucket, key: row.key,
     eventName: row.event_name as ObjectEventName, eventTime: row.event_time, size: row.size ?? undefined, eTag: row.etag ?? undefined,

@@ -6,13 +6,13 @@ import type { ScheduleRecord, ScheduleRepository, ScheduleState } from '../sched
 import type { Db } from './database.js';
 import { prepareAsyncEventInsert } from './event-queue.js';
 
-interface ScheduleRow {
+export interface ScheduleRow {
   account: string; region: string; name: string; expression: string; timezone: string; state: string; description: string;
   function_name: string; qualifier: string | null; input: string | null; anchor_at: number; next_fire_at: number | null;
   last_fired_at: number | null; revision: string; created_at: number; last_modified: number;
 }
 
-function toRecord(r: ScheduleRow): ScheduleRecord {
+export function toRecord(r: ScheduleRow): ScheduleRecord {
   return {
     account: r.account, region: r.region, name: r.name, expression: r.expression, timezone: r.timezone, state: r.state as ScheduleState,
     description: r.description, target: { functionName: r.function_name, qualifier: r.qualifier ?? undefined, input: r.input ?? undefined },
@@ -21,7 +21,7 @@ function toRecord(r: ScheduleRow): ScheduleRecord {
   };
 }
 
-function toParams(s: ScheduleRecord): Record<string, string | number | null> {
+export function toParams(s: ScheduleRecord): Record<string, string | number | null> {
   return {
     account: s.account, region: s.region, name: s.name, expression: s.expression, timezone: s.timezone, state: s.state, description: s.description,
     functionName: s.target.functionName, qualifier: s.target.qualifier ?? null, input: s.target.input ?? null, anchorAt: s.anchorAt,

@@ -4,13 +4,13 @@ import type { StoredUsageRecord, UsageGrouping, UsageRecord, UsageRepository, Us
 import type { Db } from './database.js';
 import { createSqliteBacklogReader } from './usage-backlog.js';
 
-interface UsageRow {
+export interface UsageRow {
   id: number; account: string; region: string; function: string; request_id: string; version: string; qualifier: string | null;
   trigger: string; architecture: 'x86_64' | 'arm64'; start_ms: number; duration_ms: number; billed_ms: number; memory_mb: number;
   max_memory_mb: number; init_ms: number | null; start_type: UsageRecord['startType']; outcome: string; request_bytes: number; response_bytes: number;
 }
 
-function toRecord(r: UsageRow): StoredUsageRecord {
+export function toRecord(r: UsageRow): StoredUsageRecord {
   return {
     id: r.id, account: r.account, region: r.region, function: r.function, requestId: r.request_id, version: r.version,
     qualifier: r.qualifier ?? undefined, trigger: r.trigger, architecture: r.architecture, startedAt: r.start_ms, durationMs: r.duration_ms,

@@ -8,6 +8,10 @@
 // what a crash interrupted. State moves are conditional on the revision they acted on:
 // a newer change is never overwritten, it is applied next.
 //
+// In cluster mode (deps.leases) a mapping is polled by the one node holding its lease; every
+// node re-applies every mapping each rebalance period, which renews its own leases, takes
+// over those a dead node let expire, and picks up changes made through other nodes.
+//
 // States: idle → running (start) → stopped (dispose: pollers stopped, batches finished).
 import type { FunctionResolver } from '../../invoke/function-resolver.js';
 import type { InvokeService } from '../../invoke/invoke-service.js';
@@ -32,7 +36,19 @@ export interface SqsPollersDeps {
   readonly accountConcurrency: number;
   readonly clock: Clock;
   readonly onError: (err: unknown) => void;
+  /** Cluster mode: one node at a time polls a mapping (src/cluster/work-leases.ts). */
+  readonly leases?: {
+    hold(name: string, ms: number): Promise<boolean>;
+    release(name: string): Promise<void>;
+  };
+  /** Cluster mode: how often every mapping is re-applied (lease renewal and take-over). */
+  readonly rebalanceMs?: number;
 }
+
+const DEFAULT_REBALANCE_MS = 3000;
+/** A lease outlives a few missed renewals, so a busy node does not lose its mappings. */
+const LEASE_PERIODS = 4;
+const leaseName = (uuid: string): string => `esm:${uuid}`;
 
 export type SqsPollersState = 'idle' | 'running' | 'stopped';
 
@@ -43,6 +59,7 @@ export class SqsPollers {
   /** The tail of each mapping's chain of changes being applied. */
   readonly #applying = new Map<string, Promise<void>>();
   #state: SqsPollersState = 'idle';
+  #rebalance: NodeJS.Timeout | undefined;
 
   constructor(deps: SqsPollersDeps) {
     this.#deps = deps;
@@ -70,6 +87,16 @@ export class SqsPollers {
 
   async start(): Promise<void> {
     this.#state = 'running';
+    await this.#applyAll();
+    if (this.#deps.leases !== undefined) {
+      this.#rebalance = setInterval(() => {
+        this.#applyAll().catch(this.#deps.onError);
+      }, this.#deps.rebalanceMs ?? DEFAULT_REBALANCE_MS);
+      this.#rebalance.unref();
+    }
+  }
+
+  async #applyAll(): Promise<void> {
     for (const mapping of await this.#deps.repository.all()) this.changed(mapping.uuid);
     await Promise.allSettled([...this.#applying.values()]);
   }
@@ -90,9 +117,13 @@ export class SqsPollers {
   async dispose(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
+    clearInterval(this.#rebalance);
     await Promise.allSettled([...this.#applying.values()]);
+    const uuids = [...this.#pollers.keys()];
     await Promise.allSettled([...this.#pollers.values()].map((p) => p.stop()));
     this.#pollers.clear();
+    const leases = this.#deps.leases;
+    if (leases !== undefined) await Promise.allSettled(uuids.map((uuid) => leases.release(leaseName(uuid))));
   }
 
   async #apply(uuid: string): Promise<void> {
@@ -104,12 +135,20 @@ export class SqsPollers {
       return;
     }
     if (mapping.enabled) {
-      this.#run(mapping);
+      if (await this.#mine(uuid)) this.#run(mapping);
+      else await this.#stopPoller(uuid);
       if (mapping.state !== 'Enabled') await this.#deps.repository.settleState(uuid, mapping.revision, 'Enabled');
     } else {
       await this.#stopPoller(uuid);
       if (mapping.state !== 'Disabled') await this.#deps.repository.settleState(uuid, mapping.revision, 'Disabled');
     }
+  }
+
+  /** Whether this node polls the mapping: always on a single node; the lease holder in a cluster. */
+  async #mine(uuid: string): Promise<boolean> {
+    const leases = this.#deps.leases;
+    if (leases === undefined) return true;
+    return leases.hold(leaseName(uuid), (this.#deps.rebalanceMs ?? DEFAULT_REBALANCE_MS) * LEASE_PERIODS);
   }
 
   #run(mapping: EventSourceMappingRecord): void {
@@ -128,5 +167,6 @@ export class SqsPollers {
     if (!poller) return;
     this.#pollers.delete(uuid);
     await poller.stop();
+    await this.#deps.leases?.release(leaseName(uuid));
   }
 }

@@ -1,7 +1,8 @@
 // The HTTP API route tables: read, replaced whole, edited one route at a time. Every
 // write is validated as a whole table and stored with a compare-and-swap on the
 // revision, so two concurrent edits cannot lose one another. The request path reads a
-// compiled table kept in memory and dropped on every write through this service.
+// compiled table kept in memory and dropped on every write through this service (and, in
+// a cluster, on the notice another node sends after its write: forget()).
 import { randomUUID } from 'node:crypto';
 import { NimbusError } from '../../../errors.js';
 import type { RouteRepository } from '../../../store/ports.js';
@@ -20,6 +21,8 @@ export interface CompiledRouteTable {
 export interface RouteServiceDeps {
   readonly repository: RouteRepository;
   readonly clock: Clock;
+  /** Called after a scope's table was written (cluster mode tells the other nodes). */
+  readonly changed?: (scope: Scope) => void;
 }
 
 const EMPTY: RouteTableDocument = { routes: [], authorizers: {} };
@@ -56,6 +59,12 @@ export class RouteService {
     return entry;
   }
 
+  /** Drops the compiled table of a scope (all scopes when undefined): the next request reads the store. */
+  forget(scope: Scope | undefined): void {
+    if (scope === undefined) this.#compiled.clear();
+    else this.#compiled.delete(scopeKey(scope));
+  }
+
   replace(scope: Scope, table: RouteTableDocument): Promise<RouteTableRecord> {
     return this.#update(scope, () => table);
   }
@@ -87,7 +96,10 @@ export class RouteService {
       const record: RouteTableRecord = { ...scope, routes: next.routes, authorizers: next.authorizers, revision: randomUUID(), lastModified: this.#deps.clock() };
       const won = await this.#deps.repository.put(record, stored?.revision);
       this.#compiled.delete(scopeKey(scope));
-      if (won) return record;
+      if (won) {
+        this.#deps.changed?.({ account: scope.account, region: scope.region });
+        return record;
+      }
     }
     throw new NimbusError('ResourceConflictException', 'The route table kept changing while this edit was applied; try again');
   }
