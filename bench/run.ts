@@ -1,7 +1,8 @@
 // `npm run bench`: measures Nimbus against a bare node:http baseline in the same run on
 // this machine and writes bench/RESULTS.md. Load comes from wrk (Debian package), since a
 // Node load generator saturates before the server does. Numbers are reported as ratios to
-// the baseline; nothing here is a pass/fail test.
+// the baseline; nothing here is a pass/fail test. `node dist/bench/run.js cluster` runs only the
+// cluster section (bench/cluster.ts) and rewrites only that section of RESULTS.md.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { esmBench } from './esm.js';
 import { s3NotifyBench } from './s3-notify.js';
 import { s3Bench } from './s3.js';
 import { runtimesBench } from './runtimes.js';
+import { clusterBench, writeClusterSection } from './cluster.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'nimbus.js');
@@ -131,6 +133,13 @@ function pssOfTree(rootPid: number): number {
 }
 
 async function main(): Promise<void> {
+  // `node dist/bench/run.js cluster`: only the cluster section, written into RESULTS.md in place.
+  if (process.argv[2] === 'cluster') {
+    const lines = await clusterBench();
+    for (const line of lines) console.log(line);
+    await writeClusterSection(path.join(ROOT, 'bench', 'RESULTS.md'), lines);
+    return;
+  }
   const work = await mkdtemp(path.join(os.tmpdir(), 'nimbus-bench-'));
   const results: string[] = [];
   const log = (line: string): void => {
@@ -219,6 +228,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   lambdaEmpty.destroy();
   await stop(empty.child);
   await rm(work, { recursive: true, force: true });
+  const clusterLines = await clusterBench(); // its own nodes, after the others stopped
 
   const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)} %`;
   const ms = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a');
@@ -248,6 +258,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   for (const line of sqsLines) log(line);
   for (const line of esmLines) log(line);
   for (const line of runtimeLines) log(line);
+  for (const line of clusterLines) log(line);
   for (const line of await keepAliveBench()) log(line); // no platform: a replay in virtual time
   const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
   const pssMedian = percentile(pss, 50);
