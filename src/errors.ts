@@ -29,6 +29,11 @@ export const ERROR_CATALOGUE = {
   ValidationException: { status: 400, kind: 'User', messageMember: 'message', summary: 'A member fails a constraint of the API model (pattern, range, required).' },
   ResourceInUseException: { status: 400, kind: 'User', messageMember: 'Message', summary: 'The event source mapping is being deleted and cannot be changed.' },
   ProvisionedConcurrencyConfigNotFoundException: { status: 404, kind: 'User', messageMember: 'message', summary: 'The version or alias has no provisioned concurrency config.' },
+  NotAuthorizedException: { status: 401, kind: 'User', messageMember: 'message', summary: 'A dashboard login (POST /nimbus/v1/login) named no Active key or the wrong secret.' },
+  UnrecognizedClientException: { status: 403, kind: 'User', messageMember: 'message', summary: 'Enforced mode: the access key id (or session token) is not one of an Active key.' },
+  InvalidSignatureException: { status: 403, kind: 'User', messageMember: 'message', summary: 'Enforced mode: the SigV4 signature does not match, or was made more than 15 minutes from the server clock.' },
+  MissingAuthenticationTokenException: { status: 403, kind: 'User', messageMember: 'message', summary: 'Enforced mode: the request is not signed (and carries no dashboard session).' },
+  IncompleteSignatureException: { status: 403, kind: 'User', messageMember: 'message', summary: 'Enforced mode: the Authorization header is malformed, or signed for another service.' },
   UnknownOperationException: { status: 404, kind: 'User', messageMember: 'message', summary: 'No operation is served at this method and path.' },
   ServiceException: { status: 500, kind: 'Service', messageMember: 'Message', summary: 'An internal error; the platform logged the cause.' },
   // Start-up and CLI errors (not sent over HTTP)

@@ -29,7 +29,7 @@ import { EventSourceMappingService } from './control/event-source-mappings/event
 import { QueueDestinations, requireDeadLetterQueue } from './triggers/sqs/queue-destinations.js';
 import { SqsPollers } from './triggers/sqs/sqs-pollers.js';
 import { functionUrlRoutes } from './api/lambda/function-url-routes.js';
-import { parseCredentialList, SigV4Verifier } from './api/http/sigv4-verify.js';
+import { parseCredentialList } from './api/http/sigv4-verify.js';
 import { FunctionUrlHandler } from './api/urls/url-handler.js';
 import { FunctionUrlService } from './control/functions/function-url-service.js';
 import { HttpInvoker } from './triggers/http/http-invoker.js';
@@ -90,6 +90,12 @@ import { Scheduler } from './runtime/scheduler.js';
 import { createKeepAlivePolicy } from './runtime/keep-alive/per-function.js';
 import { detectSandboxDriver } from './runtime/sandbox/index.js';
 import { systemClock, type Clock } from './util/time.js';
+import { checkBind, isLoopbackHost } from './auth/bind-guard.js';
+import { KeyService } from './auth/key-service.js';
+import { Authenticator } from './auth/authenticator.js';
+import { functionCredentials } from './auth/function-credentials.js';
+import { keyRoutes } from './api/auth/key-routes.js';
+import { sessionRoutes } from './api/auth/session-routes.js';
 
 export interface Logger {
   info(message: string): void;
@@ -115,6 +121,21 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   const { logger } = deps;
   const clock = deps.clock ?? systemClock;
   const { store, blobs, objectData, cluster: clusterDb } = await openStorage(config);
+  const keys = new KeyService({ keys: store.accessKeys, clock });
+  // Refuse to serve the network with no authentication (src/auth/bind-guard.ts) before any other work.
+  let bindWarning: string | undefined;
+  try {
+    bindWarning = checkBind({ ...config, keysExist: await keys.keysExist() });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  if (bindWarning !== undefined) logger.info(bindWarning);
+  const iamCredentials = parseCredentialList(config.iamCredentials);
+  const authenticator = new Authenticator({
+    keys, platformSecret: () => keys.platformSecret(), iamCredentials, defaultAccount: config.account, clock,
+    enforceWithoutKeys: !isLoopbackHost(config.host) && !config.allowUnauthenticated,
+  });
   let platformUrl: string | undefined; // known once the server listens (start())
   // Cluster mode: this node's membership, hints to the other nodes, leases and shared limits.
   const node = clusterDb === undefined ? undefined : new ClusterNode({
@@ -156,7 +177,10 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     : `sandbox: ${driver.name} — trusted code only (no namespace isolation on this machine)`);
   const poolSize = config.poolSize === -1 ? Math.min(8, Math.max(2, os.cpus().length * 2)) : config.poolSize;
   const pool = poolSize > 0 ? new ReservePool(driver, poolSize, (err) => logger.error('reserve pool start failed', err)) : undefined;
-  const factory = new SandboxInstanceFactory({ driver, pool, maxParallelSpawns: Math.max(2, os.cpus().length) });
+  const factory = new SandboxInstanceFactory({
+    driver, pool, maxParallelSpawns: Math.max(2, os.cpus().length),
+    credentials: async (account) => functionCredentials(await keys.platformSecret(), account),
+  });
   const scheduler = new Scheduler({
     factory, clock,
     accountConcurrency: config.accountConcurrency,
@@ -297,6 +321,8 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       ...routeAdminRoutes({ routes: routeTables, functionExists: async (key) => (await functions.find(key)) !== undefined }),
       ...scheduleRoutes(schedules),
       ...logsRoutes(store.logs),
+      ...keyRoutes(keys),
+      ...sessionRoutes({ keys, clock }),
       ...s3TriggerRoutes({ triggers: new ExternalS3Triggers(store.externalS3Triggers, clock), functionExists: async (key) => (await functions.find(key)) !== undefined }),
       ...s3IngestRoutes(s3Ingest),
       ...usageRoutes({ usage: store.usage, prices, clock, flush: () => usageRecorder.flush() }),
@@ -311,15 +337,16 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       createSqsSurface({ queues, messages: queueMessages, onInternalError: (err, requestId) => logger.error(`SQS request ${requestId} failed`, err) })],
     defaultScope: { account: config.account, region: config.region },
     onInternalError: (err, requestId) => logger.error(`request ${requestId} failed`, err),
+    authenticator,
     rawHandlers: [
       new S3Handler({
-        ...s3Services, presigned: new PresignedUrlVerifier(parseCredentialList(config.iamCredentials), clock),
+        ...s3Services, presigned: new PresignedUrlVerifier(iamCredentials, clock), authenticator,
         defaultScope: { account: config.account, region: config.region },
         onInternalError: (err, requestId) => logger.error(`S3 request ${requestId} failed`, err),
       }),
       new FunctionUrlHandler({
         urls: functionUrls, invoker: httpInvoker, defaultScope: { account: config.account, region: config.region },
-        verifier: new SigV4Verifier(parseCredentialList(config.iamCredentials), clock),
+        verifier: authenticator,
       }),
       new HttpApiHandler({
         api: httpApi, defaultScope: { account: config.account, region: config.region },

@@ -29,6 +29,10 @@ export interface Api {
    */
   logs(): Promise<CloudWatchLogsClient>;
   readonly endpoint: string;
+  /** The region requests are signed for. */
+  readonly region: string;
+  /** What requests are signed with (the environment's, or a placeholder an open platform accepts). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
   /** Runs one SDK call; any failure becomes a CliError with one clear line. */
   call<T>(fn: (lambda: LambdaClient) => Promise<T>): Promise<T>;
 }
@@ -67,6 +71,8 @@ export function connect(values: Record<string, unknown>, env: Env): Api {
       return logs;
     },
     endpoint,
+    region,
+    credentials,
     async call<T>(fn: (client: LambdaClient) => Promise<T>): Promise<T> {
       try {
         return await fn(lambda);

@@ -19,8 +19,9 @@ import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand } from './commands/serve.js';
 import { usageCommand } from './commands/usage.js';
 import { nodesCommand } from './commands/nodes.js';
+import { keysCommand } from './commands/keys.js';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, appCommand, usageCommand, nodesCommand, replayCommand, devCommand, initCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, appCommand, usageCommand, nodesCommand, keysCommand, replayCommand, devCommand, initCommand];
 
 function processIo(): CliIo {
   // The SDK warns on every run that its 2027 releases will need Node 22. That is a

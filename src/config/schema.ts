@@ -86,6 +86,12 @@ export const configSchema = z.strictObject({
     .regex(/^(\s*[^\s:,]+:[^\s,]+\s*(,\s*[^\s:,]+:[^\s,]+\s*)*)?$/, 'must be AKID:SECRET pairs separated by commas')
     .default(''),
   /**
+   * Serve a non-loopback address while no access key exists and iamCredentials is empty,
+   * i.e. with no authentication at all (a loud warning at start). Without it such a start is
+   * refused: create a key first (`nimbus keys create`).
+   */
+  allowUnauthenticated: flag.default(false),
+  /**
    * The token external S3-compatible stores send to /nimbus/v1/s3-events/<source>
    * (MinIO's webhook auth_token). Empty: that endpoint refuses every request.
    */

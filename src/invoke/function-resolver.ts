@@ -11,6 +11,7 @@ import type { FunctionEvents } from '../control/functions/function-events.js';
 import { isVersionNumber, LATEST, notFound, type QualifierLookup } from '../control/functions/qualifiers.js';
 import { NimbusError } from '../errors.js';
 import type { FunctionSpec } from '../runtime/execution-types.js';
+import { networkFromTags } from '../runtime/sandbox/network.js';
 import type { FunctionKey, FunctionRecord, FunctionVersionRecord } from '../store/records.js';
 import type { AliasRecord } from '../store/version-ports.js';
 import { functionArn } from '../util/arn.js';
@@ -171,19 +172,20 @@ export class FunctionResolver {
       if (err instanceof NimbusError && err.code === 'ResourceNotFoundException') return undefined;
       throw err;
     }
-    return { record: found.fn, spec: await this.#specOf(key, found.version), functionId: functionIdOf(key), executedVersion: found.version.version };
+    return { record: found.fn, spec: await this.#specOf(key, found.version, found.fn.tags), functionId: functionIdOf(key), executedVersion: found.version.version };
   }
 
-  async #specOf(key: FunctionKey, v: FunctionVersionRecord): Promise<FunctionSpec> {
+  async #specOf(key: FunctionKey, v: FunctionVersionRecord, tags: FunctionRecord['tags']): Promise<FunctionSpec> {
     const s = v.settings;
+    const network = networkFromTags(tags);
     const codeDir = await this.#deps.code.ensure(v.code);
     const layerDirs = await Promise.all((s.layers ?? []).map((layer) => this.#deps.code.ensure(layer.code)));
-    const specKey = createHash('sha256').update(v.version).update(v.code.blobKey).update(JSON.stringify(s)).digest('hex').slice(0, 16);
+    const specKey = createHash('sha256').update(v.version).update(v.code.blobKey).update(JSON.stringify(s)).update(network).digest('hex').slice(0, 16);
     return {
       account: key.account, region: key.region, name: key.name, version: v.version, specKey,
       handler: s.handler, runtime: s.runtime, codeDir, ...(layerDirs.length > 0 ? { layerDirs } : {}), memoryMb: s.memorySize, timeoutSec: s.timeout,
       ephemeralStorageMb: s.ephemeralStorageMb, environment: s.environment ?? {},
-      logGroup: logGroupName(key.name, s.logGroup), logFormat: s.logFormat,
+      logGroup: logGroupName(key.name, s.logGroup), logFormat: s.logFormat, network,
     };
   }
 }

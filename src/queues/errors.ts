@@ -36,6 +36,10 @@ export const SQS_ERRORS = {
   UnknownOperationException: { status: 400, queryCode: 'UnknownOperationException', fault: 'Sender', summary: 'JSON protocol: X-Amz-Target names no SQS operation.' },
   SerializationException: { status: 400, queryCode: 'SerializationException', fault: 'Sender', summary: 'JSON protocol: the body is not valid JSON, or not a JSON object.' },
   RequestEntityTooLarge: { status: 413, queryCode: 'RequestEntityTooLarge', fault: 'Sender', summary: 'The request body is larger than any SQS request can be (4 MiB).' },
+  InvalidClientTokenId: { status: 403, queryCode: 'InvalidClientTokenId', fault: 'Sender', summary: 'Enforced mode: the access key id (or session token) is not one of an Active key.' },
+  SignatureDoesNotMatch: { status: 403, queryCode: 'SignatureDoesNotMatch', fault: 'Sender', summary: 'Enforced mode: the signature does not match, or was made more than 15 minutes from the server clock.' },
+  MissingAuthenticationToken: { status: 403, queryCode: 'MissingAuthenticationToken', fault: 'Sender', summary: 'Enforced mode: the request is not signed.' },
+  IncompleteSignature: { status: 403, queryCode: 'IncompleteSignature', fault: 'Sender', summary: 'Enforced mode: the Authorization header is malformed, or signed for another service.' },
   InternalError: { status: 500, queryCode: 'InternalError', fault: 'Receiver', summary: 'An internal error; the platform logged the cause with the request id.' },
 } as const satisfies Record<string, SqsErrorSpec>;
 

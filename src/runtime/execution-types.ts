@@ -23,6 +23,8 @@ export interface FunctionSpec {
   readonly environment: Readonly<Record<string, string>>;
   readonly logGroup: string;
   readonly logFormat: 'Text' | 'JSON';
+  /** `outbound` (function tag `nimbus:network`): the sandbox gets internet access; default none. */
+  readonly network?: 'none' | 'outbound' | undefined;
 }
 
 export interface InvocationInput {

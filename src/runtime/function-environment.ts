@@ -1,6 +1,7 @@
 // The environment a function's runtime sees (lambda-reference §4.1). Built from the
 // function's own variables and the platform's, never from the platform's environment.
 // Precedence as in Lambda: customer variables < platform-reserved ones.
+import type { FunctionCredentials } from '../auth/function-credentials.js';
 import type { FunctionSpec } from './execution-types.js';
 import { executionEnv } from './runtime-bootstrap.js';
 
@@ -15,6 +16,8 @@ export interface EnvironmentContext {
   readonly optDir?: string | undefined;
   /** Endpoint for the AWS SDK inside the sandbox, when platform access is available. */
   readonly awsEndpoint?: string | undefined;
+  /** The function's own credentials for calling the platform (derived per account). */
+  readonly credentials?: FunctionCredentials | undefined;
 }
 
 export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext): Record<string, string> {
@@ -52,12 +55,14 @@ export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext)
     // shares the host network); the built-in Node runtime uses its own protocol instead.
     AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
     // Credentials so the AWS SDK inside a function signs requests to the platform without
-    // searching for a profile (signatures are not checked). The access key id is the
-    // function's account (a 12-digit key id names the account, api/http/sigv4-scope.ts),
-    // so its calls land in its own account, as a Lambda role's credentials do.
-    AWS_ACCESS_KEY_ID: spec.account,
-    AWS_SECRET_ACCESS_KEY: 'nimbus-function-secret',
-    AWS_SESSION_TOKEN: 'nimbus-function-session',
+    // searching for a profile: the function's derived ASIA… key, secret and session token
+    // (src/auth/function-credentials.ts), which the authenticator accepts in enforced mode
+    // and which act in the function's own account only, as a Lambda role's credentials do.
+    // Without them (tests of the runtime alone) the access key id is the account itself,
+    // which open mode reads as the account (api/http/sigv4-scope.ts).
+    AWS_ACCESS_KEY_ID: ctx.credentials?.accessKeyId ?? spec.account,
+    AWS_SECRET_ACCESS_KEY: ctx.credentials?.secretAccessKey ?? 'nimbus-function-secret',
+    AWS_SESSION_TOKEN: ctx.credentials?.sessionToken ?? 'nimbus-function-session',
     LAMBDA_TASK_ROOT: ctx.taskRoot,
     LAMBDA_RUNTIME_DIR: '/var/runtime',
     TZ: ':UTC',

@@ -5,6 +5,7 @@
 // for a streamed response, stream-relay.ts). After a timeout, exit or OOM the instance is
 // dead and the scheduler replaces it; so it is after a stream that passed its size limit,
 // since the handler is still writing it.
+import type { FunctionCredentials } from '../auth/function-credentials.js';
 import { performance } from 'node:perf_hooks';
 import { MAX_RESPONSE_BYTES } from '../protocol/index.js';
 import type { ErrorPayload, GuestMessage } from '../protocol/index.js';
@@ -32,6 +33,8 @@ export interface InstanceOptions {
   readonly initType?: 'on-demand' | 'provisioned-concurrency';
   /** AWS_ENDPOINT_URL for the SDK inside the function, when platform access is set up. */
   readonly awsEndpoint?: string;
+  /** The credentials the function calls the platform with (src/auth/function-credentials.ts). */
+  readonly credentials?: FunctionCredentials;
   readonly initTimeoutMs?: number;
   /** Epoch ms (injectable for tests). */
   readonly now?: () => number;
@@ -248,10 +251,10 @@ export class SandboxInstance implements ExecutionInstance {
     const sandbox = this.#sandbox;
     const spec = this.#spec;
     const t0 = performance.now();
-    await sandbox.assign({ codeDir: spec.codeDir, layerDirs: spec.layerDirs, memoryMb: spec.memoryMb, tmpMb: spec.ephemeralStorageMb, instanceId: this.id });
+    await sandbox.assign({ codeDir: spec.codeDir, layerDirs: spec.layerDirs, memoryMb: spec.memoryMb, tmpMb: spec.ephemeralStorageMb, instanceId: this.id, network: spec.network });
     const env = functionEnvironment(spec, {
       logStream: this.logStream, initType: options.initType ?? 'on-demand', taskRoot: sandbox.taskRoot, tmpDir: sandbox.tmpDir, awsEndpoint: options.awsEndpoint,
-      optDir: sandbox.optDir,
+      optDir: sandbox.optDir, credentials: options.credentials,
     });
     if (sandbox.tmpDir !== '/tmp') env['TMPDIR'] = sandbox.tmpDir;
     const limitMs = options.initTimeoutMs ?? INIT_TIMEOUT_MS;

@@ -12,6 +12,7 @@ import type { ScheduleRepository } from './schedule-ports.js';
 import type { AliasRepository, FunctionVersionRepository, ProvisionedConcurrencyRepository } from './version-ports.js';
 import type { EventSourceMappingRepository } from './esm-ports.js';
 import type { UsageRepository } from './usage-ports.js';
+import type { AccessKeyRepository } from './access-key-ports.js';
 
 export interface ListPage<T> {
   readonly items: readonly T[];
@@ -198,6 +199,8 @@ export interface Store {
   readonly usage: UsageRepository;
   /** Lambda layer versions (layer-ports.ts). */
   readonly layers: LayerRepository;
+  /** Access keys and the platform secret (access-key-ports.ts). */
+  readonly accessKeys: AccessKeyRepository;
   /** Closes connections; idempotent. */
   close(): Promise<void>;
 }

@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import pg from 'pg';
-import { collectRecords, RECORDER_HANDLER, startCluster, type Cluster, type RunRecord } from '../helpers/cluster.js';
+import { collectRecords, RECORDER_HANDLER, sharedRows, startCluster, type Cluster, type RunRecord } from '../helpers/cluster.js';
 import { deploy } from '../helpers/functions.js';
-import { requirePostgres, TEST_POSTGRES_URL } from '../helpers/postgres.js';
+import { requirePostgres } from '../helpers/postgres.js';
 import type { RunningServer } from '../helpers/server.js';
 import { createQueue, sqsClient } from '../helpers/sqs.js';
 
@@ -18,14 +17,8 @@ const ASYNC_CONCURRENCY = 8;
 
 /** Async events the node holds a lease on, read from the shared database. */
 async function leasedBy(schema: string, nodeId: string): Promise<number> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    const result = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.async_events WHERE status = 'leased' AND lease_owner = $1`, [nodeId]);
-    return result.rows[0]?.n ?? 0;
-  } finally {
-    await client.end();
-  }
+  const rows = await sharedRows<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.async_events WHERE status = 'leased' AND lease_owner = $1`, [nodeId]);
+  return rows[0]?.n ?? 0;
 }
 
 const skip = await requirePostgres();
@@ -66,7 +59,7 @@ if (skip) {
       await victim.stop('SIGKILL');
       const orphaned = await leasedBy(cluster.schema, 'node-1');
       t.diagnostic(`killed node-1 after ${records.length} deliveries; it held ${orphaned} leased event(s)`);
-      assert.ok(orphaned > 0, 'the killed node held leases (else this test shows no takeover)');
+      assert.ok(orphaned > 0, `the killed node held leases (else this test shows no takeover); its output:\n${victim.output().slice(-3000)}`);
 
       const distinct = (r: readonly RunRecord[]): number => new Set(r.map((x) => x.n)).size;
       await collectRecords(sqs, queueUrl, records, (r) => distinct(r) >= EVENTS, 170_000);

@@ -1,26 +1,36 @@
 // Reserved concurrency is a cluster-wide limit: with PutFunctionConcurrency 2, six
-// concurrent invokes spread over three nodes run two at a time in total, not two per node.
+// concurrent invokes spread over three nodes run two at a time in total, not two per node;
+// and a slot held by a node that dies comes back when its hold expires.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PutFunctionConcurrencyCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import pg from 'pg';
-import { eventually, startCluster, type Cluster } from '../helpers/cluster.js';
-import { deploy, invoke } from '../helpers/functions.js';
-import { requirePostgres, TEST_POSTGRES_URL } from '../helpers/postgres.js';
+import { CreateFunctionCommand, PutFunctionConcurrencyCommand, waitUntilFunctionActiveV2, type LambdaClient } from '@aws-sdk/client-lambda';
+import { eventually, sharedRows, startCluster, type Cluster } from '../helpers/cluster.js';
+import { invoke } from '../helpers/functions.js';
+import { requirePostgres } from '../helpers/postgres.js';
 import type { RunningServer } from '../helpers/server.js';
+import { makeZip } from '../helpers/zip.js';
 
 const SLEEPER = `exports.handler = async () => { await new Promise((r) => setTimeout(r, 2500)); return 'slept'; };\n`;
 
 /** The nodes holding slots of reserved concurrency now, from the shared database. */
 async function slotHolders(schema: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    const result = await client.query<{ holder: string }>(`SELECT holder FROM ${schema}.concurrency_slots WHERE holder IS NOT NULL AND until > $1 ORDER BY holder`, [Date.now()]);
-    return result.rows.map((r) => r.holder);
-  } finally {
-    await client.end();
-  }
+  const rows = await sharedRows<{ holder: string }>(`SELECT holder FROM ${schema}.concurrency_slots WHERE holder IS NOT NULL AND until > $1 ORDER BY holder`, [Date.now()]);
+  return rows.map((r) => r.holder);
+}
+
+/**
+ * Creates the sleeper with its reserved concurrency set before it turns Active. Other nodes
+ * learn of a PutFunctionConcurrency by a bus hint; an invoke that reaches another node before
+ * the hint runs without the limit (a known gap, see the report), so the limit is in place
+ * before the activation that every node hears about.
+ */
+async function deployLimited(lambda: LambdaClient, name: string, limit: number, timeout: number): Promise<void> {
+  await lambda.send(new CreateFunctionCommand({
+    FunctionName: name, Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/test', Handler: 'index.handler',
+    Code: { ZipFile: await makeZip({ 'index.js': SLEEPER }) }, Timeout: timeout,
+  }));
+  await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: limit }));
+  await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30, minDelay: 1 }, { FunctionName: name });
 }
 
 const skip = await requirePostgres();
@@ -39,8 +49,7 @@ if (skip) {
 
     test('reserved concurrency 2 holds across nodes: of 6 concurrent invokes (2 per node) 2 run and 4 are throttled', async () => {
       const [first] = clients as [LambdaClient];
-      await deploy(first, 'limited', { 'index.js': SLEEPER }, { timeout: 10 });
-      await first.send(new PutFunctionConcurrencyCommand({ FunctionName: 'limited', ReservedConcurrentExecutions: 2 }));
+      await deployLimited(first, 'limited', 2, 10);
       const settled = await Promise.allSettled(clients.flatMap((client) => [invoke(client, 'limited'), invoke(client, 'limited')]));
       const succeeded = settled.filter((s) => s.status === 'fulfilled');
       const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error & { Reason?: string; $metadata?: { httpStatusCode?: number } }] : []));
@@ -56,8 +65,7 @@ if (skip) {
     // Last: it kills a node of the shared cluster.
     test('a slot held by a node killed mid-invoke comes back (after its timeout + 30 s at most)', { timeout: 90_000 }, async (t) => {
       const [first, victim] = clients as [LambdaClient, LambdaClient];
-      await deploy(first, 'single', { 'index.js': SLEEPER }, { timeout: 4 });
-      await first.send(new PutFunctionConcurrencyCommand({ FunctionName: 'single', ReservedConcurrentExecutions: 1 }));
+      await deployLimited(first, 'single', 1, 4);
       const running = invoke(victim, 'single').catch((err: Error) => err);
       await eventually('node-1 to hold the slot', async () => ((await slotHolders(cluster.schema)).includes('node-1') ? true : undefined));
       await (cluster.nodes[1] as RunningServer).stop('SIGKILL');

@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import pg from 'pg';
-import { collectRecords, eventually, startCluster, type Cluster, type RunRecord } from '../helpers/cluster.js';
+import { collectRecords, eventually, sharedRows, startCluster, type Cluster, type RunRecord } from '../helpers/cluster.js';
 import { deploy } from '../helpers/functions.js';
-import { requirePostgres, TEST_POSTGRES_URL } from '../helpers/postgres.js';
+import { requirePostgres } from '../helpers/postgres.js';
 import type { RunningServer } from '../helpers/server.js';
 import { createQueue, sqsClient } from '../helpers/sqs.js';
 
@@ -26,14 +25,8 @@ exports.handler = async (event) => {
 
 /** The node holding the work lease of the (only) mapping, from the shared database. */
 async function pollingNode(schema: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    const result = await client.query<{ owner: string }>(`SELECT owner FROM ${schema}.work_leases WHERE until > $1`, [Date.now()]);
-    return result.rows.length === 1 ? result.rows[0]?.owner : undefined;
-  } finally {
-    await client.end();
-  }
+  const rows = await sharedRows<{ owner: string }>(`SELECT owner FROM ${schema}.work_leases WHERE until > $1`, [Date.now()]);
+  return rows.length === 1 ? rows[0]?.owner : undefined;
 }
 
 async function sendNumbers(sqs: SQSClient, queueUrl: string, from: number, count: number): Promise<void> {

@@ -1,6 +1,7 @@
 // A cluster for end-to-end tests: several real `nimbus serve` processes on loopback ports,
 // each with its own data dir, all on one fresh PostgreSQL schema, as a user runs one.
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import pg from 'pg';
 import { dropSchema, freshSchema, TEST_POSTGRES_URL } from './postgres.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -46,6 +47,17 @@ export async function startCluster(count: number, extraArgs: readonly string[] =
     leaderOf: (job) => nodes.find((n) => n.process.exitCode === null && n.process.signalCode === null && leads(n, job)),
     dispose,
   };
+}
+
+/** Rows of one query on the test database, for looking at the cluster's shared state (leases, slots). */
+export async function sharedRows<T extends object>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, [...params])).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` with `what`. */

@@ -3,15 +3,14 @@
 // control function is still served right after.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import { buffer } from 'node:stream/consumers';
-import { after, before, describe, test } from 'node:test';
-import { CreateFunctionCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { describe, test } from 'node:test';
+import { CreateFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import yazl from 'yazl';
 import { deploy, invoke } from '../helpers/functions.js';
-import { ATTEMPT_PRELUDE, AttackTally, controlStillServes } from '../helpers/hostile.js';
+import { ATTEMPT_PRELUDE } from '../helpers/hostile.js';
 import { requireBwrap } from '../helpers/privileges.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { hostileSuite } from './hostile-suite.js';
 
 const HOST_SECRET = 'hunter2-host-secret';
 const FUNCTION_SECRET = 'the-function-own-value';
@@ -26,39 +25,14 @@ function zipWith(add: (zip: yazl.ZipFile) => void): Promise<Buffer> {
 }
 
 describe('hostile functions (bwrap)', { skip: requireBwrap() }, () => {
-  const tally = new AttackTally();
-  let server: RunningServer;
-  let lambda: LambdaClient;
-  let hostListener: net.Server;
-  let hostPort: number;
-
-  const contained = (name: string, body: () => Promise<void>): Promise<void> =>
-    tally.attack(async () => {
-      await body();
-      assert.deepEqual(await controlStillServes(lambda, 'control', name), { ok: true, ping: name });
-    });
-
-  before(async () => {
-    server = await startServer({
-      args: ['--sandbox', 'bwrap'],
-      env: { NIMBUS_SECRET_OF_THE_HOST: HOST_SECRET, DATABASE_PASSWORD: HOST_SECRET, AWS_SECRET_ACCESS_KEY: HOST_SECRET },
-    });
-    lambda = server.lambda();
-    // A service on the host's loopback, standing in for PostgreSQL/Redis: it is listening,
-    // so a refused connection proves the sandbox cannot reach it, not that nothing was there.
-    hostListener = net.createServer((socket) => socket.end('+PONG\r\n'));
-    await new Promise<void>((resolve) => hostListener.listen(0, '127.0.0.1', resolve));
-    hostPort = (hostListener.address() as net.AddressInfo).port;
-    await deploy(lambda, 'control', { 'index.js': 'exports.handler = async (e) => ({ ok: true, ping: e.ping });' });
+  const suite = hostileSuite({
+    label: 'security',
+    env: { NIMBUS_SECRET_OF_THE_HOST: HOST_SECRET, DATABASE_PASSWORD: HOST_SECRET, AWS_SECRET_ACCESS_KEY: HOST_SECRET },
   });
-  after(async () => {
-    console.log(tally.summary());
-    hostListener.close();
-    await server.dispose();
-  });
+  const contained = suite.contained;
 
   test('fork bomb: process count capped, the sandbox survives', () => contained('fork bomb', async () => {
-    await deploy(lambda, 'forkbomb', {
+    await deploy(suite.lambda, 'forkbomb', {
       'index.js': `const { spawn } = require('child_process');
 exports.handler = async () => {
   const children = []; let failure = null;
@@ -76,7 +50,7 @@ exports.handler = async () => {
   return { started: children.length, failure };
 };`,
     }, { memorySize: 1024, timeout: 30 });
-    const { output, payload } = await invoke(lambda, 'forkbomb');
+    const { output, payload } = await invoke(suite.lambda, 'forkbomb');
     const p = payload as { started: number; failure: string | null };
     console.log(`# fork bomb observed: ${JSON.stringify(payload)}`);
     assert.equal(output.FunctionError, undefined, JSON.stringify(payload));
@@ -85,16 +59,16 @@ exports.handler = async () => {
   }));
 
   test('memory bomb: killed at its MemorySize, reported as a function error', () => contained('memory bomb', async () => {
-    await deploy(lambda, 'membomb', {
+    await deploy(suite.lambda, 'membomb', {
       'index.js': `exports.handler = async () => { const keep = []; for (let i = 0; i < 4096; i++) keep.push(Buffer.alloc(1 << 20, i)); return keep.length; };`,
     }, { memorySize: 128, timeout: 30 });
-    const { output, payload } = await invoke(lambda, 'membomb');
+    const { output, payload } = await invoke(suite.lambda, 'membomb');
     assert.equal(output.FunctionError, 'Unhandled');
     assert.match((payload as { errorType: string }).errorType, /^Runtime\.(OutOfMemory|ExitError)$/);
   }));
 
   test('disk fill in /tmp: ENOSPC at the EphemeralStorage size', () => contained('disk fill', async () => {
-    await deploy(lambda, 'diskfill', {
+    await deploy(suite.lambda, 'diskfill', {
       'index.js': `${ATTEMPT_PRELUDE}
 exports.handler = async () => {
   const chunk = Buffer.alloc(1 << 20, 120); let written = 0; let error = null;
@@ -104,7 +78,7 @@ exports.handler = async () => {
   return { writtenMb: written / (1 << 20), error };
 };`,
     }, { memorySize: 1024, ephemeralStorage: 512, timeout: 30 });
-    const { output, payload } = await invoke(lambda, 'diskfill');
+    const { output, payload } = await invoke(suite.lambda, 'diskfill');
     const p = payload as { writtenMb: number; error: string | null };
     console.log(`# disk fill observed: ${JSON.stringify(payload)}`);
     assert.equal(output.FunctionError, undefined, JSON.stringify(payload));
@@ -113,14 +87,14 @@ exports.handler = async () => {
   }));
 
   test('infinite loop: stopped at its timeout', () => contained('infinite loop', async () => {
-    await deploy(lambda, 'spin', { 'index.js': 'exports.handler = async () => { for (;;) {} };' }, { timeout: 1 });
-    const { output, payload } = await invoke(lambda, 'spin');
+    await deploy(suite.lambda, 'spin', { 'index.js': 'exports.handler = async () => { for (;;) {} };' }, { timeout: 1 });
+    const { output, payload } = await invoke(suite.lambda, 'spin');
     assert.equal(output.FunctionError, 'Unhandled');
     assert.equal((payload as { errorType: string }).errorType, 'Sandbox.Timedout');
   }));
 
   test('reading /proc: no host process is visible, /proc/1 is the sandbox\'s', () => contained('/proc snooping', async () => {
-    await deploy(lambda, 'procsnoop', {
+    await deploy(suite.lambda, 'procsnoop', {
       'index.js': `${ATTEMPT_PRELUDE}
 exports.handler = async (event) => ({
   pids: fs.readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).map(Number),
@@ -129,38 +103,38 @@ exports.handler = async (event) => ({
   mySelf: process.pid,
 });`,
     });
-    const { payload } = await invoke(lambda, 'procsnoop', { platformPid: server.process.pid });
+    const { payload } = await invoke(suite.lambda, 'procsnoop', { platformPid: suite.server.process.pid });
     const p = payload as { pids: number[]; init: string; platformEnviron: string; mySelf: number };
     const hostInit = (await readFile('/proc/1/cmdline', 'utf8')).split('\0').join(' ').trim();
     assert.ok(p.pids.length <= 4, `sees only its own few processes: ${JSON.stringify(p.pids)}`);
-    assert.ok(!p.pids.includes(server.process.pid ?? -1), 'the platform process is not visible');
+    assert.ok(!p.pids.includes(suite.server.process.pid ?? -1), 'the platform process is not visible');
     assert.ok(p.pids.includes(p.mySelf));
     assert.notEqual(p.init, hostInit, '/proc/1 is not the host\'s init');
     assert.match(p.platformEnviron, /^denied:/);
   }));
 
   test('signalling the platform: its pid does not exist in the sandbox', () => contained('signalling the platform', async () => {
-    await deploy(lambda, 'killer', {
+    await deploy(suite.lambda, 'killer', {
       'index.js': `${ATTEMPT_PRELUDE}
 exports.handler = async (event) => ({
   kill: attempt(() => { process.kill(event.platformPid, 'SIGKILL'); return 'sent'; }),
   killParent: attempt(() => { process.kill(process.ppid, 'SIGTERM'); return 'sent'; }),
 });`,
     });
-    const { payload } = await invoke(lambda, 'killer', { platformPid: server.process.pid });
+    const { payload } = await invoke(suite.lambda, 'killer', { platformPid: suite.server.process.pid });
     const p = payload as { kill: string; killParent: string };
     assert.equal(p.kill, 'denied:ESRCH');
-    assert.equal(server.process.exitCode, null, 'the platform still runs');
-    assert.equal(server.process.signalCode, null);
+    assert.equal(suite.server.process.exitCode, null, 'the platform still runs');
+    assert.equal(suite.server.process.signalCode, null);
   }));
 
   test('another function\'s code and /tmp are out of reach', () => contained('reading another function', async () => {
-    await deploy(lambda, 'victim', {
+    await deploy(suite.lambda, 'victim', {
       'index.js': `require('fs').writeFileSync('/tmp/victim-secret', 'victim-tmp'); exports.handler = async () => 'victim';`,
       'secret.txt': 'victim-code-secret',
     });
-    await invoke(lambda, 'victim');
-    await deploy(lambda, 'thief', {
+    await invoke(suite.lambda, 'victim');
+    await deploy(suite.lambda, 'thief', {
       'index.js': `${ATTEMPT_PRELUDE}
 const walk = (dir, depth) => { const out = []; if (depth > 6) return out;
   for (const e of attempt(() => fs.readdirSync(dir, { withFileTypes: true })) || []) {
@@ -174,7 +148,7 @@ exports.handler = async (event) => ({
   found: walk('', 0),
 });`,
     });
-    const { payload } = await invoke(lambda, 'thief', { dataDir: server.dataDir });
+    const { payload } = await invoke(suite.lambda, 'thief', { dataDir: suite.server.dataDir });
     const p = payload as { victimTmp: string; slots: string; found: string[] };
     assert.equal(p.victimTmp, 'denied:ENOENT');
     assert.match(p.slots, /^denied:/);
@@ -182,7 +156,7 @@ exports.handler = async (event) => ({
   }));
 
   test('the platform\'s data dir and environment are not visible; only the function\'s own env', () => contained('reading the platform env', async () => {
-    await deploy(lambda, 'envsnoop', {
+    await deploy(suite.lambda, 'envsnoop', {
       'index.js': `${ATTEMPT_PRELUDE}
 exports.handler = async (event) => ({
   env: process.env,
@@ -191,7 +165,7 @@ exports.handler = async (event) => ({
   database: attempt(() => fs.readFileSync(event.dataDir + '/nimbus.db').length),
 });`,
     }, { environment: { OWN: FUNCTION_SECRET } });
-    const { payload } = await invoke(lambda, 'envsnoop', { dataDir: server.dataDir });
+    const { payload } = await invoke(suite.lambda, 'envsnoop', { dataDir: suite.server.dataDir });
     const p = payload as { env: Record<string, string>; initEnviron: string; dataDir: string; database: string };
     assert.equal(p.env.OWN, FUNCTION_SECRET);
     assert.deepEqual(Object.keys(p.env).filter((k) => k.startsWith('NIMBUS') || k === 'DATABASE_PASSWORD'), []);
@@ -201,7 +175,7 @@ exports.handler = async (event) => ({
   }));
 
   test('no connection to services on the host\'s loopback (PostgreSQL, Redis, a live listener)', () => contained('loopback services', async () => {
-    await deploy(lambda, 'netprobe', {
+    await deploy(suite.lambda, 'netprobe', {
       'index.js': `const net = require('net');
 const tryConnect = (port) => new Promise((resolve) => {
   const s = net.connect({ host: '127.0.0.1', port, timeout: 2000 });
@@ -213,7 +187,7 @@ exports.handler = async (event) => ({
   postgres: await tryConnect(5432), redis: await tryConnect(6379), live: await tryConnect(event.hostPort),
 });`,
     });
-    const { payload } = await invoke(lambda, 'netprobe', { hostPort });
+    const { payload } = await invoke(suite.lambda, 'netprobe', { hostPort: suite.hostPort });
     const p = payload as Record<string, string>;
     for (const [service, result] of Object.entries(p)) assert.notEqual(result, 'connected', `${service} reached from the sandbox`);
     assert.match(p.live ?? '', /^denied:|^timeout$/);
@@ -227,12 +201,12 @@ exports.handler = async (event) => ({
     ];
     for (const [label, target] of tricks) {
       test(`a symlink ${label}`, () => contained(`symlink ${label}`, async () => {
-        const before = await lambda.send(new ListFunctionsCommand({}));
+        const before = await suite.lambda.send(new ListFunctionsCommand({}));
         const zip = await zipWith((z) => z.addBuffer(Buffer.from(target), 'data/link', { mode: 0o120777 }));
-        await assert.rejects(lambda.send(new CreateFunctionCommand({
+        await assert.rejects(suite.lambda.send(new CreateFunctionCommand({
           FunctionName: 'symlinked', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/test', Handler: 'index.handler', Code: { ZipFile: zip },
         })), (err: Error) => err.name === 'InvalidParameterValueException');
-        const afterList = await lambda.send(new ListFunctionsCommand({}));
+        const afterList = await suite.lambda.send(new ListFunctionsCommand({}));
         assert.deepEqual(afterList.Functions?.map((f) => f.FunctionName).sort(), before.Functions?.map((f) => f.FunctionName).sort());
       }));
     }

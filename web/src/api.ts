@@ -1,9 +1,24 @@
 // The platform's APIs as the page uses them: the Lambda REST API and /nimbus/v1, unsigned
-// (the platform puts unsigned calls in its default account and region).
+// (the platform puts unsigned calls in its default account and region; once access keys
+// exist it wants the dashboard's session cookie instead, see signIn).
 export class ApiError extends Error {
   constructor(readonly status: number, readonly type: string, message: string) {
     super(message);
   }
+}
+
+/** The error types with which the APIs refuse a caller they do not know: the page must sign in. */
+const AUTH_ERRORS = new Set(['UnrecognizedClientException', 'InvalidSignatureException', 'AccessDenied', 'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException', 'NotAuthorizedException']);
+
+export function isAuthError(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 401 || err.status === 403) && AUTH_ERRORS.has(err.type);
+}
+
+let authRequired: () => void = () => undefined;
+/** Called whenever an API refuses the page for want of credentials (the request still fails). */
+export function onAuthRequired(handler: () => void): void {
+  authRequired = handler;
 }
 
 async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -22,7 +37,9 @@ async function request(method: string, path: string, body?: unknown, headers: Re
       message = parsed.message ?? parsed.Message ?? text;
       type = parsed.__type ?? type;
     } catch { /* not JSON: the text is the message */ }
-    throw new ApiError(res.status, type.split(':')[0] ?? type, message);
+    const error = new ApiError(res.status, type.split(':')[0] ?? type, message);
+    if (isAuthError(error) && path !== '/nimbus/v1/login') authRequired();
+    throw error;
   }
   return res;
 }
@@ -43,6 +60,15 @@ export async function getOptional<T>(path: string): Promise<T | undefined> {
     if (err instanceof ApiError && err.status === 404 && /UnknownOperation|No Nimbus API/.test(`${err.type} ${err.message}`)) return undefined;
     throw err;
   }
+}
+
+export interface WhoAmI { mode: 'open' | 'enforced'; account: string; accessKeyId?: string }
+export const whoami = (): Promise<WhoAmI> => getJson('/nimbus/v1/whoami');
+/** Starts a session: the platform answers with an HttpOnly cookie the browser sends from then on. */
+export const signIn = (accessKeyId: string, secretAccessKey: string): Promise<{ accessKeyId: string; account: string }> =>
+  sendJson('POST', '/nimbus/v1/login', { accessKeyId, secretAccessKey });
+export async function signOut(): Promise<void> {
+  await request('POST', '/nimbus/v1/logout', {});
 }
 
 const fn = (name: string): string => `/2015-03-31/functions/${encodeURIComponent(name)}`;

@@ -1,14 +1,20 @@
 // The dashboard's entry: a hash router over the pages, and the platform's status in the bar.
+// When the platform enforces access keys and refuses the page, the sign-in form takes the
+// place of every page until a login succeeds; the bar then shows the key and "Sign out".
 import './style.css';
-import { instances } from './api.js';
+import { instances, onAuthRequired, signOut, whoami, type WhoAmI } from './api.js';
+import { h } from './dom.js';
 import { deployPage } from './pages/deploy-page.js';
 import { functionPage } from './pages/function-page.js';
 import { functionsListPage } from './pages/functions-list.js';
+import { loginPage } from './pages/login-page.js';
 import { usagePage } from './pages/usage-page.js';
 import type { Page } from './page.js';
 
 const app = document.getElementById('app') as HTMLElement;
 let current: Page | undefined;
+/** True from the first refusal for want of credentials until a login succeeds. */
+let signedOut = false;
 
 function route(hash: string): { page: Page; nav: string } {
   const [, section, arg] = hash.replace(/^#/, '').split('/');
@@ -21,17 +27,47 @@ function route(hash: string): { page: Page; nav: string } {
 
 function show(): void {
   current?.dispose();
-  const { page, nav } = route(location.hash);
+  const { page, nav } = signedOut ? { page: loginPage(signedIn), nav: '' } : route(location.hash);
   current = page;
   app.replaceChildren(page.element);
   for (const a of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) a.classList.toggle('active', a.dataset.nav === nav);
   window.scrollTo(0, 0);
 }
 
-window.addEventListener('hashchange', show);
-show();
+/** The signed-in key in the bar, only when the platform enforces keys (open mode shows nothing). */
+function showSession(who: WhoAmI | undefined): void {
+  document.getElementById('session')?.remove();
+  if (who?.mode !== 'enforced' || who.accessKeyId === undefined) return;
+  const out = h('button', { class: 'button', type: 'button', id: 'signout-button' }, 'Sign out');
+  out.addEventListener('click', () => void signOut().catch(() => undefined).then(requireSignIn));
+  document.querySelector('.topbar')?.append(h('span', { class: 'session', id: 'session' },
+    h('span', { id: 'session-key', title: `account ${who.account}` }, `${who.accessKeyId} · ${who.account}`), out));
+}
 
-void instances().then((i) => {
-  const el = document.getElementById('platform-status');
-  if (el) el.textContent = `sandbox: ${i.sandbox.driver} · ${i.functions.reduce((s, f) => s + f.live, 0)} live instances`;
-}).catch(() => undefined);
+function showStatus(): void {
+  void instances().then((i) => {
+    const el = document.getElementById('platform-status');
+    if (el) el.textContent = `sandbox: ${i.sandbox.driver} · ${i.functions.reduce((s, f) => s + f.live, 0)} live instances`;
+  }).catch(() => undefined);
+  void whoami().then(showSession, () => undefined);
+}
+
+function requireSignIn(): void {
+  if (signedOut) return;
+  signedOut = true;
+  showSession(undefined);
+  show();
+}
+
+function signedIn(): void {
+  signedOut = false;
+  show();
+  showStatus();
+}
+
+onAuthRequired(requireSignIn);
+window.addEventListener('hashchange', () => {
+  if (!signedOut) show();
+});
+show();
+showStatus();

@@ -5,7 +5,7 @@ import { NimbusError } from '../../errors.js';
 import type { InstancesSnapshot } from '../../runtime/scheduler.js';
 import type { BlobStore, EventQueue } from '../../store/ports.js';
 import type { Route, Surface } from '../http/types.js';
-import { renderLambdaError } from '../lambda/surface.js';
+import { renderLambdaError, renderLambdaRefusal } from '../lambda/surface.js';
 
 export interface AdminDeps {
   readonly blobs: BlobStore;
@@ -85,9 +85,10 @@ export function createAdminSurface(deps: AdminDeps): Surface {
   ];
   return {
     name: 'Nimbus admin',
-    services: [],
+    services: ['nimbus'], // the CLI signs its admin requests for service `nimbus`
     matchesUnsigned: (path) => path.startsWith('/nimbus/'),
     routes,
     renderError: (err) => renderLambdaError(err),
+    auth: { surface: 'admin', renderRefusal: renderLambdaRefusal },
   };
 }

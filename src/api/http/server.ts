@@ -10,7 +10,8 @@ import { NimbusError } from '../../errors.js';
 import type { Scope } from '../../store/records.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { accountOf, readCredentialScope } from './sigv4-scope.js';
-import type { ApiRequest, ApiResponse, RawHttpHandler, Route, Surface } from './types.js';
+import { isRefusal } from '../../auth/authenticator.js';
+import type { ApiRequest, ApiResponse, RawHttpHandler, RequestAuthenticator, Route, Surface } from './types.js';
 
 export interface ApiServerOptions {
   readonly surfaces: readonly Surface[];
@@ -19,6 +20,12 @@ export interface ApiServerOptions {
   readonly onInternalError: (err: unknown, requestId: string) => void;
   /** Asked first, in order, whether they take a request (function URLs, HTTP API routes). */
   readonly rawHandlers?: readonly RawHttpHandler[];
+  /**
+   * Checks each request to a surface with `auth` after its body is read and before its
+   * route runs; the caller's account replaces the one the request claims. Without it,
+   * requests act in the account their credential scope names (tests of single surfaces).
+   */
+  readonly authenticator?: RequestAuthenticator;
   /** Slow-client limits; the defaults suit the API (tests shorten them). */
   readonly timeouts?: Partial<HttpTimeouts>;
 }
@@ -114,14 +121,23 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       if (!found) throw new NimbusError('UnknownOperationException', `No ${surface.name} operation is served at ${req.method} ${url.pathname}`);
       const route = found.store as Route;
       const body = await readBody(req, route.maxBodyBytes, route.errorLabel ?? 'this');
-      const scope: Scope = {
+      let scope: Scope = {
         account: accountOf(credential, options.defaultScope.account),
         region: credential?.region ?? options.defaultScope.region,
       };
-      const request: ApiRequest = {
+      let request: ApiRequest = {
         method: req.method ?? 'GET', path: url.pathname, params: found.params, query: url.searchParams,
         headers: req.headers, body, scope, requestId,
       };
+      if (options.authenticator !== undefined && surface.auth !== undefined) {
+        const caller = await options.authenticator.authenticate(req, url, surface.auth.surface, body);
+        if (isRefusal(caller)) {
+          reply(surface.auth.renderRefusal(caller, request));
+          return;
+        }
+        scope = { account: caller.account, region: caller.region ?? options.defaultScope.region };
+        request = { ...request, scope };
+      }
       const response = await route.handle(request);
       reply(response);
       if (response.stream) await response.stream(res);

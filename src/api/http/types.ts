@@ -1,5 +1,6 @@
 // The HTTP layer's own small vocabulary: a parsed request, a response, a route.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthSurface, Caller, Refusal } from '../../auth/authenticator.js';
 import type { Scope } from '../../store/records.js';
 
 export interface ApiRequest {
@@ -46,6 +47,19 @@ export interface Surface {
   readonly routes: readonly Route[];
   /** Renders an error in this surface's own shape. */
   renderError(err: unknown, requestId: string): ApiResponse;
+  /** Which authentication the surface's requests pass (every surface of the API has one). */
+  readonly auth?: SurfaceAuth;
+}
+
+export interface SurfaceAuth {
+  readonly surface: AuthSurface;
+  /** A refused request's answer, in this API's own error code, shape and status. */
+  renderRefusal(refusal: Refusal, req: ApiRequest): ApiResponse;
+}
+
+/** Checks a request before its surface sees it (src/auth/authenticator.ts). */
+export interface RequestAuthenticator {
+  authenticate(req: IncomingMessage, url: URL, surface: AuthSurface, body?: Buffer): Promise<Caller | Refusal>;
 }
 
 /**

@@ -25,7 +25,15 @@ export function resolveFunctionRef(req: ApiRequest, label = 'FunctionName'): Res
     throw validationError(asked, 'qualifier', 'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
   }
   const qualifier = mergeQualifier(ref.qualifier, asked === '' ? undefined : asked);
-  return { key: { account: ref.account ?? req.scope.account, region: req.scope.region, name: ref.name }, qualifier };
+  return { key: { account: ownAccount(ref.account, req), region: req.scope.region, name: ref.name }, qualifier };
+}
+
+/** The caller's account; an ARN naming another one is refused (no resource policies here). */
+export function ownAccount(arnAccount: string | undefined, req: ApiRequest): string {
+  if (arnAccount !== undefined && arnAccount !== req.scope.account) {
+    throw new NimbusError('AccessDeniedException', `The caller's account ${req.scope.account} is not authorized to act on functions of account ${arnAccount}.`);
+  }
+  return req.scope.account;
 }
 
 /** Operations that act on the function itself refuse versions and aliases. */

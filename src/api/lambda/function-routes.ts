@@ -6,7 +6,7 @@ import type { VersionService } from '../../control/functions/version-service.js'
 import { invalidParameter } from '../../errors.js';
 import { parseFunctionRef } from '../../util/arn.js';
 import type { ApiRequest, Route } from '../http/types.js';
-import { requireUnqualified, resolveFunctionRef } from './function-ref.js';
+import { ownAccount, requireUnqualified, resolveFunctionRef } from './function-ref.js';
 import { renderConfiguration, renderGetFunction } from './render.js';
 import { createFunctionBody, decodeBase64, parseBody, updateCodeBody, updateConfigurationBody } from './wire.js';
 
@@ -51,7 +51,7 @@ export function functionRoutes(functions: FunctionService, versions: VersionServ
         if (ref.qualifier !== undefined) throw invalidParameter('FunctionName', 'must not include a version or alias');
         if (body.PackageType !== undefined && body.PackageType !== 'Zip') throw invalidParameter('PackageType', 'only Zip is supported');
         const fn = await functions.create(
-          { account: ref.account ?? req.scope.account, region: req.scope.region, name: ref.name },
+          { account: ownAccount(ref.account, req), region: req.scope.region, name: ref.name },
           { ...settingsFromWire(body), zipFile: zipFromCode(body.Code, 'Code.'), tags: body.Tags },
         );
         // Publish=true: the function as created, with the number of the version it became (recorded: unqualified ARN).

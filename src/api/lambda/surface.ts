@@ -1,6 +1,7 @@
 // The Lambda API surface: its routes and its error shape (lambda-reference §1.2):
 // status, `x-amzn-ErrorType`, and `{"Type": ..., "message"|"Message": ...}`.
-import { ERROR_CATALOGUE, NimbusError } from '../../errors.js';
+import type { Refusal, RefusalCode } from '../../auth/authenticator.js';
+import { ERROR_CATALOGUE, NimbusError, type ErrorCode } from '../../errors.js';
 import type { ApiResponse, Route, Surface } from '../http/types.js';
 
 const LAMBDA_PATH = /^\/20\d\d-\d\d-\d\d\//;
@@ -15,6 +16,20 @@ export function renderLambdaError(err: unknown): ApiResponse {
   return { status: spec.status, headers, body: { ...extra, Type: spec.kind, [spec.messageMember]: error.message } };
 }
 
+/** Refusals of the authenticator in the Lambda API's (and other JSON services') codes. */
+export const JSON_REFUSAL_CODES: Readonly<Record<RefusalCode, ErrorCode>> = {
+  MissingAuthentication: 'MissingAuthenticationTokenException',
+  UnknownKey: 'UnrecognizedClientException',
+  BadSignature: 'InvalidSignatureException',
+  SignatureExpired: 'InvalidSignatureException',
+  PayloadMismatch: 'InvalidSignatureException',
+  Malformed: 'IncompleteSignatureException',
+};
+
+export function renderLambdaRefusal(refusal: Refusal): ApiResponse {
+  return renderLambdaError(new NimbusError(JSON_REFUSAL_CODES[refusal.code], refusal.message));
+}
+
 export function createLambdaSurface(routes: readonly Route[]): Surface {
   return {
     name: 'Lambda',
@@ -22,5 +37,6 @@ export function createLambdaSurface(routes: readonly Route[]): Surface {
     matchesUnsigned: (path) => LAMBDA_PATH.test(path),
     routes,
     renderError: (err) => renderLambdaError(err),
+    auth: { surface: 'lambda', renderRefusal: renderLambdaRefusal },
   };
 }

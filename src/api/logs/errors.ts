@@ -13,7 +13,12 @@ export type LogsErrorType =
   | 'SerializationException'
   | 'UnknownOperationException'
   | 'RequestEntityTooLargeException'
-  | 'ServiceUnavailableException';
+  | 'ServiceUnavailableException'
+  // Refusals of the authenticator (403), as every AWS JSON service names them.
+  | 'UnrecognizedClientException'
+  | 'InvalidSignatureException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException';
 
 export const LOGS_CONTENT_TYPE = 'application/x-amz-json-1.1';
 

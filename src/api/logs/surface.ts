@@ -7,7 +7,8 @@ import type { LogRepository } from '../../store/ports.js';
 import type { Scope } from '../../store/records.js';
 import type { ApiRequest, ApiResponse, Route, Surface } from '../http/types.js';
 import { describeLogGroups, describeLogStreams } from './describe.js';
-import { LOGS_CONTENT_TYPE, LogsError, renderLogsError } from './errors.js';
+import { JSON_REFUSAL_CODES } from '../lambda/surface.js';
+import { LOGS_CONTENT_TYPE, LogsError, renderLogsError, type LogsErrorType } from './errors.js';
 import { filterLogEvents, getLogEvents } from './events.js';
 
 export interface LogsDeps {
@@ -62,5 +63,9 @@ export function createLogsSurface(deps: LogsDeps): Surface {
     matchesUnsigned: () => false,
     routes: [route],
     renderError: (err) => renderLogsError(err),
+    auth: {
+      surface: 'logs',
+      renderRefusal: (refusal) => renderLogsError(new LogsError(JSON_REFUSAL_CODES[refusal.code] as LogsErrorType, refusal.message, 403)),
+    },
   };
 }

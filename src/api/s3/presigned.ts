@@ -1,15 +1,19 @@
 // Presigned URLs (SigV4 in the query: X-Amz-Algorithm, -Credential, -Date, -Expires,
-// -SignedHeaders, -Signature). Expiry is always enforced. The signature is checked when
-// the platform has iamCredentials: the request is presigned again with the key's secret
-// by @smithy/signature-v4 (the SDK's own signer, with S3's unescaped path and
-// UNSIGNED-PAYLOAD, as @aws-sdk/s3-request-presigner signs) and the two compared in
-// constant time. With no iamCredentials there is no secret to check against, and a
-// presigned URL is accepted until it expires, as any request is on the loopback port.
+// -SignedHeaders, -Signature). Expiry is always enforced. The signature is checked in
+// enforced mode (keys from the authenticator: access keys, functions' keys, iamCredentials)
+// and, in open mode, when the platform has iamCredentials: the request is presigned again
+// with the key's secret by @smithy/signature-v4 (the SDK's own signer, with S3's unescaped
+// path and UNSIGNED-PAYLOAD, as @aws-sdk/s3-request-presigner signs) and the two compared
+// in constant time. In open mode with no iamCredentials there is no secret to check
+// against, and a presigned URL is accepted until it expires, as any request is on loopback.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { S3Error } from '../../objects/errors.js';
 import { MAX_CLOCK_SKEW_MS, NodeSha256, amzDate, queryOf, signedHeaderValues } from '../http/sigv4-verify.js';
+
+/** The key of an access key id (with X-Amz-Security-Token), as the authenticator resolves it. */
+export type PresignKeyResolver = (accessKeyId: string, sessionToken: string | undefined) => Promise<{ readonly secret: string; readonly account: string } | undefined>;
 
 /** SigV4 presigned URLs live at most a week. */
 const MAX_EXPIRES_SECONDS = 604_800;
@@ -34,8 +38,12 @@ export class PresignedUrlVerifier {
     this.#clock = clock;
   }
 
-  /** Throws the S3 error for an expired, malformed or (with keys configured) wrongly signed URL. */
-  async verify(req: IncomingMessage, rawPath: string, rawQuery: string): Promise<void> {
+  /**
+   * Throws the S3 error for an expired, malformed or wrongly signed URL. With `resolve`
+   * (enforced mode) the signature is always checked and the key's account returned;
+   * without, it is checked against iamCredentials when there are any.
+   */
+  async verify(req: IncomingMessage, rawPath: string, rawQuery: string, resolve?: PresignKeyResolver): Promise<{ readonly account: string } | undefined> {
     const query = queryOf(rawQuery);
     const param = (name: string): string | undefined => {
       const value = query[name];
@@ -61,14 +69,16 @@ export class PresignedUrlVerifier {
       });
     }
     if (signedAt.getTime() - now > MAX_CLOCK_SKEW_MS) throw new S3Error('AccessDenied', 'Request is not valid yet');
-    if (this.#keys.size === 0) return;
-    const secret = this.#keys.get(accessKeyId);
+    if (resolve === undefined && this.#keys.size === 0) return undefined;
+    const key = resolve !== undefined ? await resolve(accessKeyId, param('X-Amz-Security-Token')) : undefined;
+    const secret = resolve !== undefined ? key?.secret : this.#keys.get(accessKeyId);
     if (secret === undefined) throw new S3Error('InvalidAccessKeyId', undefined, { AWSAccessKeyId: accessKeyId });
     const expected = await this.#sign(req, rawPath, query, { accessKeyId, secret, region, signedAt, expires, signed: (param('X-Amz-SignedHeaders') as string).split(';') });
     const given = param('X-Amz-Signature') as string;
     if (expected.length !== given.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
       throw new S3Error('SignatureDoesNotMatch', undefined, { AWSAccessKeyId: accessKeyId });
     }
+    return key;
   }
 
   async #sign(

@@ -3,11 +3,15 @@
 // `s3` (Authorization header or presigned X-Amz-Credential) and any request to
 // `s3.localhost` or `<bucket>.s3.localhost`; it is asked before the function URL and
 // HTTP API handlers, whose requests are never signed for s3 nor sent to those hosts.
-// Accounts and regions come from the SigV4 credential scope, as everywhere in Nimbus;
-// header signatures are not checked (docs/s3.md), presigned URLs are (presigned.ts).
+// Requests pass the authenticator first (src/auth/authenticator.ts): in enforced mode the
+// Authorization header is verified with the declared x-amz-content-sha256 as the payload
+// hash (the body is checked against a hex one while it streams), presigned URLs with the
+// key it resolves (presigned.ts), and the request acts in the key's account; in open mode
+// the account and region come from the SigV4 credential scope, as they always did.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isRefusal, type Authenticator, type Refusal, type RefusalCode } from '../../auth/authenticator.js';
 import type { Caller } from '../../objects/caller.js';
-import { S3Error } from '../../objects/errors.js';
+import { S3Error, type S3ErrorCode } from '../../objects/errors.js';
 import type { Scope } from '../../store/records.js';
 import { accountOf, readCredentialScope } from '../http/sigv4-scope.js';
 import type { RawHttpHandler } from '../http/types.js';
@@ -31,6 +35,24 @@ export interface S3HandlerDeps extends S3Services {
   readonly defaultScope: Scope;
   /** The platform's own failures, logged with the request id; answered InternalError. */
   readonly onInternalError: (err: unknown, requestId: string) => void;
+  /** Checks signatures and names the caller's account; without it, the credential scope does (tests of S3 alone). */
+  readonly authenticator?: Pick<Authenticator, 'authenticate' | 'enforced' | 'resolve'>;
+}
+
+/** Refusals of the authenticator in S3's codes. */
+const REFUSAL_CODES: Readonly<Record<RefusalCode, S3ErrorCode>> = {
+  MissingAuthentication: 'AccessDenied',
+  UnknownKey: 'InvalidAccessKeyId',
+  BadSignature: 'SignatureDoesNotMatch',
+  SignatureExpired: 'RequestTimeTooSkewed',
+  PayloadMismatch: 'XAmzContentSHA256Mismatch',
+  Malformed: 'AuthorizationHeaderMalformed',
+};
+
+function refusalError(refusal: Refusal): S3Error {
+  const code = REFUSAL_CODES[refusal.code];
+  const fields: Record<string, string> = refusal.accessKeyId !== undefined && code !== 'AccessDenied' ? { AWSAccessKeyId: refusal.accessKeyId } : {};
+  return new S3Error(code, code === 'AuthorizationHeaderMalformed' ? refusal.message : undefined, fields);
 }
 
 /** Query parameters of a presigned URL that are the signature itself, not hoisted headers. */
@@ -85,7 +107,7 @@ export class S3Handler implements RawHttpHandler {
     const query = new URLSearchParams(rawQuery);
     const credential = readCredentialScope(req.headers, query);
     const trace = req.headers['x-amzn-trace-id'];
-    const caller: Caller = {
+    let caller: Caller = {
       account: accountOf(credential, this.#deps.defaultScope.account), region: credential?.region ?? this.#deps.defaultScope.region,
       accessKeyId: credential?.accessKeyId ?? 'anonymous',
       sourceIp: sourceIpOf(req),
@@ -96,10 +118,9 @@ export class S3Handler implements RawHttpHandler {
     let ctx: S3Context = { req, res, method: req.method ?? 'GET', bucket: undefined, key: undefined, query, caller, hostId: Buffer.from(platformRequestId.replace(/-/g, ''), 'hex').toString('base64') };
     try {
       ctx = { ...ctx, ...addressOf(req.headers.host, rawPath) };
-      if (isPresigned(query)) {
-        await this.#deps.presigned.verify(req, rawPath, rawQuery);
-        hoistedHeaders(req, query);
-      }
+      caller = await this.#authenticate(req, rawPath, rawQuery, caller);
+      ctx = { ...ctx, caller };
+      if (isPresigned(query)) hoistedHeaders(req, query);
       const operation = this.#operations[operationOf(ctx.method, ctx.bucket, ctx.key, query, req.headers)];
       if (!operation) throw new S3Error('NotImplemented');
       await operation(ctx);
@@ -113,5 +134,21 @@ export class S3Handler implements RawHttpHandler {
       if (!req.complete) res.shouldKeepAlive = false;
       sendError(ctx, asS3Error(err));
     }
+  }
+
+  /** The caller with the account (and region) the authenticator gives; throws the S3 refusal. */
+  async #authenticate(req: IncomingMessage, rawPath: string, rawQuery: string, caller: Caller): Promise<Caller> {
+    const auth = this.#deps.authenticator;
+    const query = new URLSearchParams(rawQuery);
+    if (isPresigned(query)) {
+      const enforced = auth !== undefined && (await auth.enforced());
+      const key = await this.#deps.presigned.verify(req, rawPath, rawQuery, enforced ? (id, token) => auth.resolve(id, token) : undefined);
+      // Enforced, the URL was signed by a key the authenticator knows: it acts in that key's account.
+      if (key !== undefined && enforced) return { ...caller, account: key.account };
+    }
+    if (auth === undefined) return caller;
+    const verdict = await auth.authenticate(req, new URL(req.url ?? '/', 'http://localhost'), 's3');
+    if (isRefusal(verdict)) throw refusalError(verdict);
+    return { ...caller, account: verdict.account, region: verdict.region ?? caller.region };
   }
 }

@@ -33,5 +33,7 @@ export function queueKeyOf(url: string, scope: Scope): QueueKey {
   }
   const match = path === undefined ? null : QUEUE_PATH.exec(path);
   if (!match) throw new QueueError('InvalidAddress', `The address ${url} is not valid for this endpoint.`);
-  return { account: match[1] as string, region: scope.region, name: match[2] as string };
+  // Another account's queue is not the caller's to use (no queue policies here): as SQS says.
+  if (match[1] !== scope.account) throw new QueueError('QueueDoesNotExist', 'The specified queue does not exist or you do not have access to it.');
+  return { account: match[1], region: scope.region, name: match[2] as string };
 }

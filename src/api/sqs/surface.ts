@@ -2,7 +2,8 @@
 // and current CLIs speak and the query protocol older clients speak, on `/` and on queue
 // URLs (`/<account>/<queue>`). Each protocol answers errors in its own shape.
 import type { MessageService } from '../../queues/message-service.js';
-import { QueueError } from '../../queues/errors.js';
+import type { RefusalCode } from '../../auth/authenticator.js';
+import { QueueError, type SqsErrorCode } from '../../queues/errors.js';
 import type { QueueService } from '../../queues/queue-service.js';
 import type { ApiRequest, ApiResponse, Route, Surface } from '../http/types.js';
 import { asQueueError, renderJsonError, renderQueryError } from './errors.js';
@@ -30,6 +31,16 @@ const UNSUPPORTED = ['AddPermission', 'RemovePermission', 'StartMessageMoveTask'
 function unsupported(name: string): SqsOperation {
   return () => Promise.reject(new QueueError('UnsupportedOperation', `Nimbus does not implement ${name}.`));
 }
+
+/** Refusals of the authenticator in SQS's codes. */
+const REFUSAL_CODES: Readonly<Record<RefusalCode, SqsErrorCode>> = {
+  MissingAuthentication: 'MissingAuthenticationToken',
+  UnknownKey: 'InvalidClientTokenId',
+  BadSignature: 'SignatureDoesNotMatch',
+  SignatureExpired: 'SignatureDoesNotMatch',
+  PayloadMismatch: 'SignatureDoesNotMatch',
+  Malformed: 'IncompleteSignature',
+};
 
 export function createSqsSurface(deps: SqsDeps): Surface {
   const operations: Readonly<Record<string, SqsOperation>> = {
@@ -66,5 +77,12 @@ export function createSqsSurface(deps: SqsDeps): Surface {
     routes,
     // Errors before a route runs (an oversized body): JSON, the protocol of every current client.
     renderError: (err) => renderJsonError(asQueueError(err).error),
+    auth: {
+      surface: 'sqs',
+      renderRefusal(refusal, req) {
+        const error = new QueueError(REFUSAL_CODES[refusal.code], refusal.message);
+        return protocolOf(req) === 'json' ? renderJsonError(error) : renderQueryError(error, req.requestId);
+      },
+    },
   };
 }

@@ -3,7 +3,8 @@
 //   /url/<function>[/$LATEST]/rest                         → rawPath is /rest
 // Each request becomes a payload 2.0 event (lambda-reference §6.1), runs synchronously,
 // and the result is mapped back (triggers/http). AWS_IAM URLs need a SigV4 signature by
-// a configured key; CORS preflights are answered from the URL's config.
+// a key the platform knows (access keys, iamCredentials, functions' own keys, see
+// src/auth/authenticator.ts); CORS preflights are answered from the URL's config.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionUrlService } from '../../control/functions/function-url-service.js';
 import { NimbusError, type ErrorCode } from '../../errors.js';
@@ -11,7 +12,7 @@ import type { FunctionUrlConfigRecord, Scope } from '../../store/records.js';
 import { requestFacts, type HttpInvocation, type HttpInvoker } from '../../triggers/http/http-invoker.js';
 import { internalServerError, sendableOr } from '../../triggers/http/response-v2.js';
 import { BodyTooLarge, readBody } from '../http/body.js';
-import type { SigV4Verifier } from '../http/sigv4-verify.js';
+import type { Authenticator } from '../../auth/authenticator.js';
 import type { RawHttpHandler } from '../http/types.js';
 import { INVOKE_MAX_BODY } from '../lambda/invoke-routes.js';
 import { renderLambdaError } from '../lambda/surface.js';
@@ -28,7 +29,8 @@ type HeaderPair = readonly [string, string];
 export interface FunctionUrlHandlerDeps {
   readonly urls: FunctionUrlService;
   readonly invoker: HttpInvoker;
-  readonly verifier: SigV4Verifier;
+  /** Checks AWS_IAM URLs' signatures. */
+  readonly verifier: Pick<Authenticator, 'canVerifyIam' | 'verifyIam'>;
   /** Where `/url/<function>` looks functions up (the platform's default account and region). */
   readonly defaultScope: Scope;
 }
@@ -113,16 +115,16 @@ export class FunctionUrlHandler implements RawHttpHandler {
       write(req, res, requestId, 200, preflightHeaders(config.cors, req.headers), Buffer.alloc(0));
       return;
     }
-    if (config.authType === 'AWS_IAM' && !this.#deps.verifier.hasKeys) {
-      throw accessDenied('Forbidden: this function URL has AuthType AWS_IAM and the platform has no iamCredentials configured, so it accepts no request (see docs/config.md)');
+    if (config.authType === 'AWS_IAM' && !(await this.#deps.verifier.canVerifyIam())) {
+      throw accessDenied('Forbidden: this function URL has AuthType AWS_IAM and the platform has no iamCredentials configured and no access keys, so it accepts no request (see docs/security.md)');
     }
     if (config.authType === 'AWS_IAM' && req.headers.authorization === undefined) throw accessDenied('Forbidden', 'the request is not signed (no Authorization header)');
     const body = await readBody(req, INVOKE_MAX_BODY, 'InvokeFunction');
     let authorizer: Record<string, unknown> | undefined;
     if (config.authType === 'AWS_IAM') {
-      const verdict = await this.#deps.verifier.verify(req, body, 'lambda');
+      const verdict = await this.#deps.verifier.verifyIam(req, body);
       if (!verdict.ok) throw accessDenied('Forbidden', verdict.reason);
-      const accountId = /^\d{12}$/.test(verdict.accessKeyId) ? verdict.accessKeyId : this.#deps.defaultScope.account;
+      const accountId = verdict.account;
       // No IAM users here: the access key id stands for the caller.
       authorizer = {
         iam: {

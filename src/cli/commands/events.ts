@@ -1,7 +1,8 @@
 // `nimbus events [name]`: asynchronous events — queued, running, retried, failed — with
 // their attempts and last error, from the platform's admin API.
-import { API_OPTIONS, API_OPTIONS_HELP, connect, describeApiError } from '../client.js';
-import { CliError, booleanFlag, stringFlag, usageError, type CliCommand } from '../command.js';
+import { API_OPTIONS, API_OPTIONS_HELP, connect } from '../client.js';
+import { adminRequest } from '../admin-request.js';
+import { booleanFlag, stringFlag, usageError, type CliCommand } from '../command.js';
 import { table } from '../format.js';
 
 interface EventView {
@@ -26,16 +27,8 @@ export const eventsCommand: CliCommand = {
     const query = new URLSearchParams({ limit });
     if (positionals[0] !== undefined) query.set('function', positionals[0]);
     if (status !== undefined) query.set('status', status);
-    let body: { Events?: EventView[]; message?: string };
-    try {
-      const res = await fetch(`${api.endpoint}/nimbus/v1/events?${query.toString()}`);
-      body = (await res.json()) as typeof body;
-      if (!res.ok) throw new CliError(`${res.headers.get('x-amzn-errortype') ?? `HTTP ${res.status}`}: ${body.message ?? ''}`, 1);
-    } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw new CliError(describeApiError(err, api.endpoint), 1);
-    }
-    const events = body.Events ?? [];
+    const body = await adminRequest<{ Events?: EventView[] }>(api, 'GET', `/events?${query.toString()}`);
+    const events = body?.Events ?? [];
     if (booleanFlag(values, 'json')) {
       io.out(JSON.stringify(events, null, 2));
       return 0;

@@ -15,8 +15,7 @@ export const nodesCommand: CliCommand = {
   options: { ...API_OPTIONS },
   async run({ values, positionals, io }) {
     if (positionals.length > 0) throw usageError(`unexpected argument '${positionals[0] ?? ''}'`);
-    const { endpoint } = connect(values, io.env);
-    const answer = (await adminRequest<ClusterAnswer>(endpoint, 'GET', '/cluster')) as ClusterAnswer;
+    const answer = (await adminRequest<ClusterAnswer>(connect(values, io.env), 'GET', '/cluster')) as ClusterAnswer;
     if (booleanFlag(values, 'json')) {
       io.out(JSON.stringify(answer, null, 2));
       return 0;

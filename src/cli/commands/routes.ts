@@ -5,7 +5,7 @@
 //   nimbus routes apply routes.json                 replace the whole table
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { adminRequest } from '../admin-request.js';
+import { adminRequest, type AdminTarget } from '../admin-request.js';
 import { API_OPTIONS, API_OPTIONS_HELP, connect } from '../client.js';
 import { CliError, booleanFlag, stringFlag, stringList, usageError, type CliCommand, type CliIo } from '../command.js';
 import { table } from '../format.js';
@@ -15,8 +15,8 @@ type AuthorizerView = { type: 'jwt'; issuer: string; jwksUri?: string; jwksFile?
 interface TableView { routes: RouteView[]; authorizers: Record<string, AuthorizerView>; warnings?: string[]; message?: string; Message?: string }
 
 /** A request to the routes part of the admin API; every answer is the whole table. */
-async function call(endpoint: string, method: string, urlPath: string, body?: unknown): Promise<TableView> {
-  return (await adminRequest<TableView>(endpoint, method, urlPath, body)) as TableView;
+async function call(target: AdminTarget, method: string, urlPath: string, body?: unknown): Promise<TableView> {
+  return (await adminRequest<TableView>(target, method, urlPath, body)) as TableView;
 }
 
 function show(io: CliIo, view: TableView, endpoint: string, json: boolean): void {
@@ -97,7 +97,7 @@ export const routesCommand: CliCommand = {
     switch (action) {
       case 'list':
         expect(0, 'no arguments');
-        show(io, await call(api.endpoint, 'GET', '/routes'), api.endpoint, json);
+        show(io, await call(api, 'GET', '/routes'), api.endpoint, json);
         return 0;
       case 'add': {
         expect(2, 'a route key and a function name');
@@ -106,7 +106,7 @@ export const routesCommand: CliCommand = {
           routeKey: args[0], function: args[1], qualifier: stringFlag(values, 'qualifier'), authorizer: stringFlag(values, 'authorizer'),
           authorizationScopes: scopes.length > 0 ? scopes : undefined,
         };
-        const view = await call(api.endpoint, 'POST', '/routes', route);
+        const view = await call(api, 'POST', '/routes', route);
         if (json) show(io, view, api.endpoint, true);
         else {
           for (const warning of view.warnings ?? []) io.err(`warning: ${warning}`);
@@ -116,14 +116,14 @@ export const routesCommand: CliCommand = {
       }
       case 'remove': {
         expect(1, 'a route key');
-        const view = await call(api.endpoint, 'DELETE', `/routes/${encodeURIComponent(args[0] ?? '')}`);
+        const view = await call(api, 'DELETE', `/routes/${encodeURIComponent(args[0] ?? '')}`);
         if (json) show(io, view, api.endpoint, true);
         else io.out(`removed ${args[0] ?? ''}`);
         return 0;
       }
       case 'apply': {
         expect(1, 'a JSON file');
-        const view = await call(api.endpoint, 'PUT', '/routes', await readDocument(args[0] ?? '', io.cwd));
+        const view = await call(api, 'PUT', '/routes', await readDocument(args[0] ?? '', io.cwd));
         if (json) show(io, view, api.endpoint, true);
         else {
           for (const warning of view.warnings ?? []) io.err(`warning: ${warning}`);

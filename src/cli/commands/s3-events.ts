@@ -6,7 +6,7 @@
 //   nimbus s3-events remove SOURCE BUCKET
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { adminRequest } from '../admin-request.js';
+import { adminRequest, type AdminTarget } from '../admin-request.js';
 import { API_OPTIONS, API_OPTIONS_HELP, connect } from '../client.js';
 import { CliError, booleanFlag, usageError, type CliCommand, type CliIo } from '../command.js';
 import { table } from '../format.js';
@@ -20,8 +20,8 @@ interface TriggersView {
   Warnings?: string[];
 }
 
-const admin = <T>(endpoint: string, method: string, urlPath: string, body?: string): Promise<T | undefined> =>
-  adminRequest<T>(endpoint, method, `/s3-events${urlPath}`, body);
+const admin = <T>(target: AdminTarget, method: string, urlPath: string, body?: string): Promise<T | undefined> =>
+  adminRequest<T>(target, method, `/s3-events${urlPath}`, body);
 
 function show(io: CliIo, views: readonly TriggersView[]): void {
   const rows = views.flatMap((v) => v.NotificationConfiguration.LambdaFunctionConfigurations.map((c) => [
@@ -68,14 +68,14 @@ export const s3EventsCommand: CliCommand = {
       case 'list': {
         if (args.length > 1) throw usageError('s3-events list takes at most a source name');
         const query = args[0] === undefined ? '' : `?source=${encodeURIComponent(args[0])}`;
-        const listed = await admin<{ Triggers: TriggersView[] }>(api.endpoint, 'GET', query);
+        const listed = await admin<{ Triggers: TriggersView[] }>(api, 'GET', query);
         if (json) io.out(JSON.stringify(listed?.Triggers ?? [], null, 2));
         else show(io, listed?.Triggers ?? []);
         return 0;
       }
       case 'get': {
         expect(2, 'a source and a bucket');
-        const view = await admin<TriggersView>(api.endpoint, 'GET', bucketPath(args[0] ?? '', args[1] ?? ''));
+        const view = await admin<TriggersView>(api, 'GET', bucketPath(args[0] ?? '', args[1] ?? ''));
         if (view) print([view]);
         return 0;
       }
@@ -85,14 +85,14 @@ export const s3EventsCommand: CliCommand = {
         const document = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
           throw new CliError(`cannot read ${args[2] ?? ''}: ${err.code ?? err.message}`, 1);
         });
-        const view = await admin<TriggersView>(api.endpoint, 'PUT', bucketPath(args[0] ?? '', args[1] ?? ''), document);
+        const view = await admin<TriggersView>(api, 'PUT', bucketPath(args[0] ?? '', args[1] ?? ''), document);
         for (const warning of view?.Warnings ?? []) io.err(`warning: ${warning}`);
         if (view) print([view]);
         return 0;
       }
       case 'remove':
         expect(2, 'a source and a bucket');
-        await admin(api.endpoint, 'DELETE', bucketPath(args[0] ?? '', args[1] ?? ''));
+        await admin(api, 'DELETE', bucketPath(args[0] ?? '', args[1] ?? ''));
         if (!json) io.out(`removed the triggers of ${args[1] ?? ''} (source ${args[0] ?? ''})`);
         return 0;
       default:

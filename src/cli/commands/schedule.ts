@@ -3,7 +3,7 @@
 //   nimbus schedule list [--function F] | get NAME | rm NAME | enable NAME | disable NAME
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { adminRequest } from '../admin-request.js';
+import { adminRequest, type AdminTarget } from '../admin-request.js';
 import { API_OPTIONS, API_OPTIONS_HELP, connect } from '../client.js';
 import { booleanFlag, stringFlag, usageError, type CliCommand, type CliIo } from '../command.js';
 import { keyValues, table } from '../format.js';
@@ -16,8 +16,8 @@ interface ScheduleView {
 const ADD_ONLY = ['expression', 'timezone', 'input', 'qualifier', 'description', 'disabled', 'replace'];
 
 /** A request to the schedules part of the admin API. */
-function admin<T>(endpoint: string, method: string, urlPath: string, body?: unknown): Promise<T | undefined> {
-  return adminRequest<T>(endpoint, method, `/schedules${urlPath}`, body);
+function admin<T>(target: AdminTarget, method: string, urlPath: string, body?: unknown): Promise<T | undefined> {
+  return adminRequest<T>(target, method, `/schedules${urlPath}`, body);
 }
 
 /** --input: inline JSON or @file, checked here so a typo costs no round trip. */
@@ -88,7 +88,7 @@ export const scheduleCommand: CliCommand = {
     if (action !== 'add' && misplaced !== undefined) throw usageError(`--${misplaced} goes with 'schedule add'`);
     if (action !== 'add' && action !== 'list' && values.function !== undefined) throw usageError("--function goes with 'schedule add' or 'schedule list'");
     const json = booleanFlag(values, 'json');
-    const { endpoint } = connect(values, io.env);
+    const api = connect(values, io.env);
     switch (action) {
       case 'add': {
         const name = scheduleName(args, action);
@@ -102,14 +102,14 @@ export const scheduleCommand: CliCommand = {
           input: await readInput(stringFlag(values, 'input'), io.cwd),
         };
         const replace = booleanFlag(values, 'replace');
-        const s = await admin<ScheduleView>(endpoint, replace ? 'PUT' : 'POST', replace ? `/${encodeURIComponent(name)}` : '', body);
+        const s = await admin<ScheduleView>(api, replace ? 'PUT' : 'POST', replace ? `/${encodeURIComponent(name)}` : '', body);
         show(io, json, s, () => [`${replace ? 'saved' : 'created'} schedule ${name}: next fire ${s?.nextFireAt ?? (s?.state === 'DISABLED' ? '- (disabled)' : 'never')}`]);
         return 0;
       }
       case 'list': {
         if (args.length > 0) throw usageError(`schedule list takes no arguments, got ${args.length}`);
         const fn = stringFlag(values, 'function');
-        const view = await admin<{ schedules: ScheduleView[] }>(endpoint, 'GET', fn === undefined ? '' : `?${new URLSearchParams({ function: fn }).toString()}`);
+        const view = await admin<{ schedules: ScheduleView[] }>(api, 'GET', fn === undefined ? '' : `?${new URLSearchParams({ function: fn }).toString()}`);
         const list = view?.schedules ?? [];
         show(io, json, list, () => list.length === 0 ? ['no schedules'] : table(
           ['NAME', 'STATE', 'EXPRESSION', 'TIMEZONE', 'FUNCTION', 'NEXT-FIRE', 'LAST-FIRED'],
@@ -118,20 +118,20 @@ export const scheduleCommand: CliCommand = {
         return 0;
       }
       case 'get': {
-        const s = await admin<ScheduleView>(endpoint, 'GET', `/${encodeURIComponent(scheduleName(args, action))}`);
+        const s = await admin<ScheduleView>(api, 'GET', `/${encodeURIComponent(scheduleName(args, action))}`);
         if (s) show(io, json, s, () => details(s));
         return 0;
       }
       case 'enable':
       case 'disable': {
         const name = scheduleName(args, action);
-        const s = await admin<ScheduleView>(endpoint, 'POST', `/${encodeURIComponent(name)}/${action}`);
+        const s = await admin<ScheduleView>(api, 'POST', `/${encodeURIComponent(name)}/${action}`);
         show(io, json, s, () => [`${action}d schedule ${name}${s?.nextFireAt ? `: next fire ${s.nextFireAt}` : ''}`]);
         return 0;
       }
       case 'rm': {
         const name = scheduleName(args, action);
-        await admin(endpoint, 'DELETE', `/${encodeURIComponent(name)}`);
+        await admin(api, 'DELETE', `/${encodeURIComponent(name)}`);
         show(io, json, { deleted: name }, () => [`removed schedule ${name}`]);
         return 0;
       }

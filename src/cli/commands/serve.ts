@@ -6,11 +6,14 @@ import { NimbusError } from '../../errors.js';
 import type { Logger } from '../../main.js';
 import type { CliCommand, CliIo } from '../command.js';
 
-/** parseArgs options: one string flag per config key, plus --config. */
+/** Config keys whose flag stands alone (`--allow-unauthenticated`), not `--flag value`. */
+const BARE_FLAGS: readonly string[] = ['allowUnauthenticated'];
+
+/** parseArgs options: one flag per config key (a string, or bare for BARE_FLAGS), plus --config. */
 const serveOptions = Object.fromEntries([
-  ...CONFIG_KEYS.map((key) => [flagName(key).slice(2), { type: 'string' as const }]),
+  ...CONFIG_KEYS.map((key) => [flagName(key).slice(2), { type: BARE_FLAGS.includes(key) ? 'boolean' as const : 'string' as const }]),
   ['config', { type: 'string' as const }],
-]) as Record<string, { type: 'string' }>;
+]) as Record<string, { type: 'string' | 'boolean' }>;
 
 function toConfigKey(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -71,7 +74,8 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Run the Nimbus platform (API, sandboxes, store) in this process',
   usage: `serve [--port 9000] [--host 127.0.0.1] [--data-dir ./.nimbus] [--config file.json] [--sandbox auto|bwrap|process] ...
-  Every key of docs/config.md is a flag; NIMBUS_* variables and a --config JSON file work too.`,
+  Every key of docs/config.md is a flag; NIMBUS_* variables and a --config JSON file work too.
+  A --host other than loopback needs an access key (nimbus keys create) or --allow-unauthenticated.`,
   options: serveOptions,
   run: ({ values, io }) => runServe(values, io),
 };

@@ -1,8 +1,8 @@
 // `nimbus usage`: what invocations cost, per function, day or hour, from the platform's
 // metering API (/nimbus/v1/usage); --csv and --json print the API's own exports.
-import { API_OPTIONS, API_OPTIONS_HELP, connect, describeApiError } from '../client.js';
-import { adminRequest } from '../admin-request.js';
-import { CliError, booleanFlag, stringFlag, usageError, type CliCommand } from '../command.js';
+import { API_OPTIONS, API_OPTIONS_HELP, connect } from '../client.js';
+import { adminError, adminFetch, adminRequest, type AdminTarget } from '../admin-request.js';
+import { booleanFlag, stringFlag, usageError, type CliCommand } from '../command.js';
 import { table } from '../format.js';
 
 interface CostView { requests: number; billedMs: number; gbSeconds: number; requestCost: number; computeCost: number; totalCost: number }
@@ -13,16 +13,11 @@ const GROUPINGS = ['function', 'day', 'hour'];
 const money = (n: number): string => `$${n.toFixed(n !== 0 && n < 0.01 ? 6 : 2)}`;
 const costCells = (c: CostView): string[] => [String(c.requests), String(c.billedMs), c.gbSeconds.toFixed(3), money(c.requestCost), money(c.computeCost), money(c.totalCost)];
 
-async function fetchCsv(endpoint: string, query: URLSearchParams): Promise<string> {
-  try {
-    const res = await fetch(`${endpoint}/nimbus/v1/usage?${query.toString()}`);
-    const text = await res.text();
-    if (!res.ok) throw new CliError(`${res.headers.get('x-amzn-errortype') ?? `HTTP ${res.status}`}: ${text}`, 1);
-    return text;
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(describeApiError(err, endpoint), 1);
-  }
+async function fetchCsv(target: AdminTarget, query: URLSearchParams): Promise<string> {
+  const res = await adminFetch(target, 'GET', `/usage?${query.toString()}`);
+  const text = await res.text();
+  if (!res.ok) throw adminError(res, text);
+  return text;
 }
 
 export const usageCommand: CliCommand = {
@@ -50,12 +45,12 @@ export const usageCommand: CliCommand = {
       const value = stringFlag(values, name);
       if (value !== undefined) query.set(name, value);
     }
-    const { endpoint } = connect(values, io.env);
+    const api = connect(values, io.env);
     if (booleanFlag(values, 'csv')) {
-      io.out((await fetchCsv(endpoint, new URLSearchParams([...query, ['format', 'csv']]))).trimEnd());
+      io.out((await fetchCsv(api, new URLSearchParams([...query, ['format', 'csv']]))).trimEnd());
       return 0;
     }
-    const report = (await adminRequest<UsageView>(endpoint, 'GET', `/usage?${query.toString()}`)) as UsageView;
+    const report = (await adminRequest<UsageView>(api, 'GET', `/usage?${query.toString()}`)) as UsageView;
     if (booleanFlag(values, 'json')) {
       io.out(JSON.stringify(report, null, 2));
       return 0;

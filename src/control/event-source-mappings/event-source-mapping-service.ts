@@ -128,7 +128,8 @@ export class EventSourceMappingService {
     const key = parseQueueArn(arn);
     if (!key) throw invalidParameter('EventSourceArn', `'${arn}' is not an SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue name>)`);
     if (key.region !== scope.region) throw invalidParameter('EventSourceArn', `the queue is in ${key.region}; a mapping polls queues of its own region (${scope.region})`);
-    const queue = await this.#deps.findQueue(arn);
+    // Another account's queue is not the caller's to read (no queue policies here): as if it did not exist.
+    const queue = key.account === scope.account ? await this.#deps.findQueue(arn) : undefined;
     if (!queue) throw new NimbusError('ResourceNotFoundException', `Queue not found: ${arn} (the specified queue does not exist)`);
     return queue;
   }

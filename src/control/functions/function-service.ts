@@ -145,12 +145,15 @@ export class FunctionService {
   async setTags(key: FunctionKey, tags: Readonly<Record<string, string>>): Promise<void> {
     const fn = await this.get(key);
     await this.#deps.store.functions.setTags(key, validateTags({ ...fn.tags, ...tags }));
+    // Tags can change how the function runs (nimbus:network): resolved specs are read again.
+    this.#deps.events.publish({ kind: 'updated', key });
   }
 
   async removeTags(key: FunctionKey, tagKeys: readonly string[]): Promise<void> {
     const fn = await this.get(key);
     const next = Object.fromEntries(Object.entries(fn.tags).filter(([k]) => !tagKeys.includes(k)));
     await this.#deps.store.functions.setTags(key, next);
+    this.#deps.events.publish({ kind: 'updated', key });
   }
 
   /**

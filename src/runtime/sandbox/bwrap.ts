@@ -2,7 +2,8 @@
 // namespaces with read-only /usr, its code slot read-only at /var/task, the guest runtime
 // at /var/runtime, the platform's node_modules (AWS SDK v3) at /node_modules, a private
 // size-capped tmpfs at /tmp, no network, no capabilities, and an unprivileged uid
-// (flags from sandbox-notes §2). When the platform is root, bwrap itself is started as
+// (flags from sandbox-notes §2), and a seccomp deny-list (seccomp.ts) read from fd 4. Outbound
+// network is opt-in per function (network.ts, on assign). When the platform is root, bwrap itself is started as
 // that uid via setpriv, so the sandbox is not host uid 0 even inside its user namespace.
 // Platform access: the directory of the platform's API socket is bound read-only at
 // /run/nimbus (connect() needs write permission on the socket inode, which a read-only
@@ -15,6 +16,8 @@ import type { DriverOptions } from './driver-core.js';
 import { limitDataFallback, prlimitAvailable, wrapCommand } from './launch.js';
 import type { LaunchCommand } from './launch.js';
 import type { RuntimeFiles } from './paths.js';
+import { attachOutboundNetwork } from './network.js';
+import { seccompProgram } from './seccomp.js';
 import type { Sandbox, SandboxDriver, SandboxStartOptions } from './types.js';
 
 export const BWRAP = '/usr/bin/bwrap';
@@ -31,6 +34,8 @@ export const SANDBOX_LANGUAGES_DIR = '/var/runtime/languages';
  * the platform's default port on the host, so the endpoint reads the same inside and out.
  */
 export const PLATFORM_PORT = 9000;
+/** stdio[3] is the guest's socketpair; the seccomp program comes in on the next fd. */
+const SECCOMP_FD = 4;
 
 /** The filesystem every sandbox sees: /usr and the usual merged-/usr symlinks. */
 export function baseMounts(): string[] {
@@ -49,6 +54,8 @@ export interface BwrapCommandInput {
   readonly innerId: number;
   /** Host path of the platform's API socket (its directory is bound); undefined: no platform access. */
   readonly platformSocket?: string | undefined;
+  /** The fd bwrap reads its seccomp program from (see seccomp.ts); undefined: no filter. */
+  readonly seccompFd?: number | undefined;
 }
 
 export function bwrapCommand(input: BwrapCommandInput): LaunchCommand {
@@ -88,6 +95,7 @@ export function bwrapCommand(input: BwrapCommandInput): LaunchCommand {
     '--chdir', '/var/task', '--hostname', 'sandbox',
     '--uid', String(input.innerId), '--gid', String(input.innerId),
     '--cap-drop', 'ALL',
+    ...(input.seccompFd !== undefined ? ['--seccomp', String(input.seccompFd)] : []),
     '--setenv', 'PATH', '/usr/bin:/bin', '--setenv', 'HOME', '/tmp',
     '--', nodeBin, '/var/runtime/guest/main.js',
   );
@@ -98,9 +106,16 @@ export class BwrapDriver implements SandboxDriver {
   readonly name = 'bwrap' as const;
   readonly isolation = 'namespaces' as const;
   readonly #core: DriverCore;
+  /** Compiled once; undefined on an architecture seccomp.ts has no table for. */
+  readonly #seccomp = seccompProgram();
 
   private constructor(core: DriverCore) {
     this.#core = core;
+  }
+
+  /** True when sandboxes get the seccomp deny-list (x86_64, aarch64). */
+  get seccomp(): boolean {
+    return this.#seccomp !== undefined;
   }
 
   static async create(options: DriverOptions): Promise<BwrapDriver> {
@@ -119,7 +134,10 @@ export class BwrapDriver implements SandboxDriver {
   async start(options?: SandboxStartOptions): Promise<Sandbox> {
     const core = this.#core;
     const prep = await core.prepare(options);
-    const inner = bwrapCommand({ slotDir: prep.slotDir, optDir: prep.optDir, tmpMb: prep.tmpMb, runtime: core.runtime, innerId: core.dropTo?.uid ?? INNER_ID, platformSocket: core.platform?.socket });
+    const inner = bwrapCommand({
+      slotDir: prep.slotDir, optDir: prep.optDir, tmpMb: prep.tmpMb, runtime: core.runtime, innerId: core.dropTo?.uid ?? INNER_ID,
+      platformSocket: core.platform?.socket, seccompFd: this.#seccomp !== undefined ? SECCOMP_FD : undefined,
+    });
     return core.launch({
       id: prep.id,
       driver: 'bwrap',
@@ -138,6 +156,8 @@ export class BwrapDriver implements SandboxDriver {
       guestIsOutermost: false,
       limitWithoutCgroup: prlimitAvailable() ? limitDataFallback : undefined,
       readyTimeoutMs: core.readyTimeoutMs,
+      fd4Input: this.#seccomp,
+      attachNetwork: attachOutboundNetwork,
     });
   }
 

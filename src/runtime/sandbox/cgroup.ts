@@ -1,4 +1,4 @@
-// One memory (+ pids) cgroup per sandbox, when the platform runs as root and the memory
+// One memory (+ pids, + cpu) cgroup per sandbox, when the platform runs as root and the memory
 // controller is writable (sandbox-notes §3). Groups are nested under the cgroup the
 // platform itself runs in (so whatever limits the platform has also bound its sandboxes),
 // in `nimbus.<pid>.<n>/`, and a sandbox's processes join theirs before exec (see spawn.ts), so
@@ -6,18 +6,33 @@
 //   v1: memory.limit_in_bytes (+ memsw), memory.max_usage_in_bytes, oom_kill in memory.oom_control
 //   v2: memory.max (+ swap.max 0), memory.peak, oom_kill in memory.events — needs a cgroup whose
 //       subtree_control can enable memory; untested here (this box's v2 has no controllers).
+// CPU, when the cpu controller is there (v1: its own hierarchy, often cpu,cpuacct; v2: +cpu),
+// is a CFS quota proportional to MemorySize as Lambda allocates it: 1,769 MB = 1 vCPU.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PreadFile } from './launch.js';
 
 /** Lambda's limit of processes/threads per execution environment. */
 export const PIDS_MAX = 1024;
+/** Lambda gives a function one vCPU at 1,769 MB, and CPU in proportion to memory around it. */
+export const MB_PER_VCPU = 1769;
+/** CFS period (the kernel's default); the quota is the CPU time allowed per period. */
+export const CPU_PERIOD_US = 100_000;
+
+/** cpu.max quota for a MemorySize: proportional, at least 1/16 vCPU, at most every core of the machine. */
+export function cpuQuotaUs(memoryMb: number, cores = os.availableParallelism()): number {
+  const share = Math.min(Math.max(memoryMb / MB_PER_VCPU, 1 / 16), cores);
+  return Math.round(CPU_PERIOD_US * share);
+}
 
 interface Layout {
   readonly version: 1 | 2;
-  /** v1: [memory base, pids base?]; v2: [unified base]. The first one holds the memory controller. */
+  /** v1: [memory base, pids base?, cpu base?]; v2: [unified base]. The first one holds the memory controller. */
   readonly bases: readonly string[];
+  /** Index in bases of the group holding the cpu controller; undefined: no CPU limit. */
+  readonly cpuIndex: number | undefined;
 }
 
 function readText(file: string): string | undefined {
@@ -42,7 +57,7 @@ function cgroupMounts(): Map<string, string> {
     const [fsType, , superOpts] = line.slice(sep + 3).split(' ');
     if (mountPoint === undefined) continue;
     if (fsType === 'cgroup2') mounts.set('unified', mountPoint);
-    else if (fsType === 'cgroup') for (const opt of (superOpts ?? '').split(',')) if (opt === 'memory' || opt === 'pids') mounts.set(opt, mountPoint);
+    else if (fsType === 'cgroup') for (const opt of (superOpts ?? '').split(',')) if (opt === 'memory' || opt === 'pids' || opt === 'cpu') mounts.set(opt, mountPoint);
   }
   return mounts;
 }
@@ -116,12 +131,21 @@ function detectLayout(): Layout | undefined {
     const pidsMount = mounts.get('pids');
     const bases = [memBase];
     if (pidsMount !== undefined) bases.push(path.join(pidsMount, own.get('pids') ?? '/'));
-    return { version: 1, bases };
+    const cpuMount = mounts.get('cpu');
+    let cpuIndex: number | undefined;
+    // cpu may share the memory or pids hierarchy (mounted together): then it is already a base.
+    if (cpuMount !== undefined) {
+      const cpuBase = path.join(cpuMount, own.get('cpu') ?? '/');
+      cpuIndex = bases.indexOf(cpuBase);
+      if (cpuIndex < 0) cpuIndex = bases.push(cpuBase) - 1;
+    }
+    return { version: 1, bases, cpuIndex };
   }
   const unified = mounts.get('unified');
   if (unified !== undefined) {
     const base = path.join(unified, own.get('') ?? '/');
-    if ((readText(path.join(base, 'cgroup.controllers')) ?? '').split(/\s+/).includes('memory')) return { version: 2, bases: [base] };
+    const controllers = (readText(path.join(base, 'cgroup.controllers')) ?? '').split(/\s+/);
+    if (controllers.includes('memory')) return { version: 2, bases: [base], cpuIndex: controllers.includes('cpu') ? 0 : undefined };
   }
   return undefined;
 }
@@ -129,12 +153,14 @@ function detectLayout(): Layout | undefined {
 export class SandboxCgroup {
   readonly #version: 1 | 2;
   readonly #dirs: readonly string[];
+  readonly #cpuDir: string | undefined;
   readonly #peak: PreadFile;
   #removed = false;
 
-  constructor(version: 1 | 2, dirs: readonly string[]) {
+  constructor(version: 1 | 2, dirs: readonly string[], cpuIndex?: number) {
     this.#version = version;
     this.#dirs = dirs;
+    this.#cpuDir = cpuIndex === undefined ? undefined : dirs[cpuIndex];
     this.#peak = new PreadFile(path.join(dirs[0] ?? '', version === 1 ? 'memory.max_usage_in_bytes' : 'memory.peak'));
   }
 
@@ -156,6 +182,18 @@ export class SandboxCgroup {
       writeText(path.join(this.#mem, 'memory.max'), String(bytes));
       const swap = path.join(this.#mem, 'memory.swap.max');
       if (fs.existsSync(swap)) writeText(swap, '0');
+    }
+  }
+
+  /** The CPU share of a MemorySize (see cpuQuotaUs); nothing without the cpu controller. */
+  setCpuLimit(memoryMb: number): void {
+    if (this.#cpuDir === undefined) return;
+    const quota = cpuQuotaUs(memoryMb);
+    if (this.#version === 1) {
+      writeText(path.join(this.#cpuDir, 'cpu.cfs_period_us'), String(CPU_PERIOD_US));
+      writeText(path.join(this.#cpuDir, 'cpu.cfs_quota_us'), String(quota));
+    } else {
+      writeText(path.join(this.#cpuDir, 'cpu.max'), `${quota} ${CPU_PERIOD_US}`);
     }
   }
 
@@ -208,8 +246,9 @@ export class CgroupManager {
         parents.push(parent);
         if (layout.version === 2) {
           // Fails with EBUSY when the base has processes of its own (no internal processes in v2).
-          writeText(path.join(base, 'cgroup.subtree_control'), '+memory +pids');
-          writeText(path.join(parent, 'cgroup.subtree_control'), '+memory +pids');
+          const enable = layout.cpuIndex !== undefined ? '+memory +pids +cpu' : '+memory +pids';
+          writeText(path.join(base, 'cgroup.subtree_control'), enable);
+          writeText(path.join(parent, 'cgroup.subtree_control'), enable);
         }
       }
       return new CgroupManager(layout, parents);
@@ -221,6 +260,11 @@ export class CgroupManager {
 
   get version(): 1 | 2 {
     return this.#layout.version;
+  }
+
+  /** True when sandboxes get a CPU quota (the cpu controller is there). */
+  get cpuLimits(): boolean {
+    return this.#layout.cpuIndex !== undefined;
   }
 
   /** Creates the group of one sandbox (no memory limit yet: that comes with assign). */
@@ -239,7 +283,7 @@ export class CgroupManager {
       for (const d of dirs) killAndRemove(d);
       throw e;
     }
-    return new SandboxCgroup(this.#layout.version, dirs);
+    return new SandboxCgroup(this.#layout.version, dirs, this.#layout.cpuIndex);
   }
 
   /** Removes the manager's parent groups (after every sandbox group was removed); idempotent. */

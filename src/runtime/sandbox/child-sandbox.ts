@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { encodeFrame, FrameDecoder, MAX_GUEST_HEADER_BYTES, MAX_LOG_LINE_BYTES, MAX_RESPONSE_BYTES, parseGuestMessage } from '../../protocol/index.js';
 import type { HostMessage, ReadyMessage } from '../../protocol/index.js';
 import type { SandboxCgroup } from './cgroup.js';
@@ -44,6 +44,15 @@ export interface ChildSandboxParams {
   /** Memory limit when there is no cgroup (e.g. RLIMIT_DATA on the guest pid). */
   readonly limitWithoutCgroup: ((guestPid: number, memoryMb: number) => Promise<void>) | undefined;
   readonly readyTimeoutMs: number;
+  /** Bytes the launched command reads from fd 4 (bwrap's --seccomp program); the pipe is closed after them. */
+  readonly fd4Input?: Buffer | undefined;
+  /** Gives the sandbox outbound network on assign when its spec asks (bwrap: slirp4netns); absent: refused. */
+  readonly attachNetwork?: ((guestPid: number) => Promise<NetworkAttachment>) | undefined;
+}
+
+/** A network helper bound to one sandbox; released when the sandbox exits. */
+export interface NetworkAttachment {
+  release(): Promise<void>;
 }
 
 class LineSplitter {
@@ -96,6 +105,7 @@ export class ChildSandbox implements Sandbox {
   #guestPid: number | undefined;
   #guestStatus: PreadFile | undefined;
   #lastPeak: number | undefined;
+  #network: NetworkAttachment | undefined;
 
   private constructor(params: ChildSandboxParams) {
     this.#params = params;
@@ -108,10 +118,15 @@ export class ChildSandbox implements Sandbox {
     this.optDir = params.optDir;
     this.#child = spawn(params.launch.command, [...params.launch.args], {
       env: { ...params.env },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', ...(params.fd4Input !== undefined ? ['pipe' as const] : [])],
       cwd: '/',
     });
     this.pid = this.#child.pid ?? -1;
+    if (params.fd4Input !== undefined) {
+      const fd4 = this.#child.stdio[4] as Writable;
+      fd4.on('error', () => undefined); // the reader died: the exit handler reports
+      fd4.end(params.fd4Input);
+    }
     this.#socket = this.#child.stdio[3] as Socket;
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('error', () => undefined); // EPIPE/ECONNRESET: the exit handler reports
@@ -162,12 +177,16 @@ export class ChildSandbox implements Sandbox {
     if (spec.tmpMb !== this.tmpMb) throw new SandboxError(`sandbox was started with tmpMb ${this.tmpMb}, function needs ${spec.tmpMb}`);
     this.#state = 'assigning';
     try {
-      if (this.#params.cgroup) this.#params.cgroup.setMemoryLimit(spec.memoryMb * MIB);
+      if (this.#params.cgroup) {
+        this.#params.cgroup.setMemoryLimit(spec.memoryMb * MIB);
+        this.#params.cgroup.setCpuLimit(spec.memoryMb);
+      }
       else if (this.#params.limitWithoutCgroup) {
         const guest = this.#guest();
         if (guest === undefined) throw new SandboxError('cannot find the guest process to limit its memory');
         await this.#params.limitWithoutCgroup(guest, spec.memoryMb);
       }
+      if (spec.network === 'outbound') await this.#attachNetwork();
       await fillSlot(spec.codeDir, this.#params.slotDir, { othersMustRead: this.#params.othersMustRead });
       if (spec.layerDirs !== undefined) await stackLayers(spec.layerDirs, this.#params.optHostDir, { othersMustRead: this.#params.othersMustRead });
     } catch (e) {
@@ -208,6 +227,15 @@ export class ChildSandbox implements Sandbox {
   async dispose(): Promise<void> {
     this.kill('disposed');
     await this.exited;
+  }
+
+  async #attachNetwork(): Promise<void> {
+    if (!this.#params.attachNetwork) throw new SandboxError(`the ${this.driver} driver cannot give a sandbox outbound network`);
+    const guest = this.#guest();
+    if (guest === undefined) throw new SandboxError('cannot find the guest process to attach its network');
+    this.#network = await this.#params.attachNetwork(guest);
+    // Exited meanwhile: #cleanup ran before the attachment existed.
+    if (this.#dead) await this.#network.release();
   }
 
   #snapshotPeak(): void {
@@ -315,6 +343,7 @@ export class ChildSandbox implements Sandbox {
     this.#socket.destroy();
     this.#guestStatus?.close();
     await cgroup?.remove();
+    await this.#network?.release().catch(() => undefined);
     await Promise.all(this.#params.ownedDirs.map((d) => removeDir(d).catch(() => undefined)));
     this.#state = 'exited';
     return { code, signal, oomKilled, killedBy: this.#killedBy };

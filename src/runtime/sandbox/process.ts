@@ -127,6 +127,8 @@ export class ProcessDriver implements SandboxDriver {
       guestIsOutermost: true,
       limitWithoutCgroup: prlimitAvailable() ? limitDataFallback : undefined,
       readyTimeoutMs: core.readyTimeoutMs,
+      // The host network is already there (one reason this driver is for trusted code only).
+      attachNetwork: () => Promise.resolve({ release: () => Promise.resolve() }),
     });
   }
 

@@ -18,6 +18,8 @@ export interface SandboxSpec {
   readonly tmpMb: number;
   /** 32 hex: the execution environment id (it appears in the log stream name). */
   readonly instanceId: string;
+  /** `outbound`: internet access (bwrap: slirp4netns, host loopback refused); default `none` (bwrap: loopback only). */
+  readonly network?: 'none' | 'outbound' | undefined;
 }
 
 export interface SandboxStartOptions {

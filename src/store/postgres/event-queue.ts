@@ -13,14 +13,23 @@ import type { Pg, Sql } from './database.js';
  * Enqueues events inside the caller's transaction (an id already queued is kept as is).
  * Shared with repositories that enqueue atomically with their own writes (a schedule's tick).
  */
+const INSERT_BATCH = 1000;
+
 export async function insertAsyncEvents(tx: Sql, events: readonly AsyncEvent[]): Promise<void> {
-  for (const e of events) {
+  // One multi-row statement per batch: atomic on its own, one round trip (PostgreSQL takes
+  // at most 65,535 parameters per statement, 17 per row).
+  for (let start = 0; start < events.length; start += INSERT_BATCH) {
+    const batch = events.slice(start, start + INSERT_BATCH);
+    const params: unknown[] = [];
+    const rows = batch.map((e) => {
+      const at = params.length;
+      params.push(e.id, e.account, e.region, e.name, e.qualifier ?? null, e.payload, e.source, e.createdAt, e.status,
+        e.attempts, e.tries, e.notBefore, e.leaseOwner ?? null, e.leaseUntil ?? null, e.lastError ?? null, e.updatedAt, e.traceHeader ?? null);
+      return `(${Array.from({ length: 17 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+    });
     await tx.run(`INSERT INTO async_events (id, account, region, name, qualifier, payload, source, created_at, status,
       attempts, tries, not_before, lease_owner, lease_until, last_error, updated_at, trace_header)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO NOTHING`, [
-      e.id, e.account, e.region, e.name, e.qualifier ?? null, e.payload, e.source, e.createdAt, e.status,
-      e.attempts, e.tries, e.notBefore, e.leaseOwner ?? null, e.leaseUntil ?? null, e.lastError ?? null, e.updatedAt, e.traceHeader ?? null,
-    ]);
+      VALUES ${rows.join(', ')} ON CONFLICT (id) DO NOTHING`, params);
   }
 }
 
@@ -56,7 +65,9 @@ async function settleLeased(tx: Sql, id: string, owner: string, now: number, s: 
 export function createPostgresEventQueue(db: Pg): EventQueue {
   return {
     async enqueue(events) {
-      if (events.length > 0) await db.transaction((tx) => insertAsyncEvents(tx, events));
+      // More than one statement needs a transaction to be all or none; one is atomic alone.
+      if (events.length > INSERT_BATCH) await db.transaction((tx) => insertAsyncEvents(tx, events));
+      else if (events.length > 0) await insertAsyncEvents(db, events);
     },
     async lease(owner, now, leaseMs, limit, perFunction) {
       const rows = await db.rows<EventRow>(LEASE, [owner, now, now + leaseMs, limit, perFunction, Math.max(64, limit * 8)]);
@@ -66,6 +77,7 @@ export function createPostgresEventQueue(db: Pg): EventQueue {
       return (await db.run(`UPDATE async_events SET lease_until = $3 WHERE ${OWNED}`, [id, owner, until])) === 1;
     },
     settle(id, owner, now, settlement, followUps) {
+      if (followUps.length === 0) return settleLeased(db, id, owner, now, settlement); // one statement: no transaction round trips
       return db.transaction(async (tx) => {
         if (!(await settleLeased(tx, id, owner, now, settlement))) return false;
         await insertAsyncEvents(tx, followUps);

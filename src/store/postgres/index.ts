@@ -17,6 +17,7 @@ import { createPostgresProvisionedConcurrencyRepository } from './provisioned-co
 import { createPostgresEventSourceMappingRepository } from './esm-repository.js';
 import { createPostgresUsageRepository } from './usage-repository.js';
 import { createPostgresLayerRepository } from './layer-repository.js';
+import { createPostgresAccessKeyRepository } from './access-key-repository.js';
 
 /** The store's ports over an open database (which the caller may also use for cluster coordination). */
 export function createPostgresStore(db: Pg): Store {
@@ -38,6 +39,7 @@ export function createPostgresStore(db: Pg): Store {
     eventSourceMappings: createPostgresEventSourceMappingRepository(db),
     usage: createPostgresUsageRepository(db),
     layers: createPostgresLayerRepository(db),
+    accessKeys: createPostgresAccessKeyRepository(db),
     async close() {
       if (!closed) {
         closed = true;

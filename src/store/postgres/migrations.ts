@@ -15,6 +15,7 @@ import { USAGE_SCHEMA } from './schema/usage.js';
 import { LAYERS_SCHEMA } from './schema/layers.js';
 import { BLOBS_SCHEMA } from './schema/blobs.js';
 import { CLUSTER_SCHEMA } from './schema/cluster.js';
+import { ACCESS_KEYS_SCHEMA } from './schema/access-keys.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: functions and $LATEST, event invoke configs, function URLs, HTTP route tables.
@@ -39,6 +40,8 @@ const MIGRATIONS: readonly string[] = [
   BLOBS_SCHEMA,
   // 11: nodes, leader leases, work leases, cluster-wide concurrency slots.
   CLUSTER_SCHEMA,
+  // 12: access keys and the platform secret.
+  ACCESS_KEYS_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -18,6 +18,7 @@ import { createSqliteProvisionedConcurrencyRepository } from './provisioned-conc
 import { createSqliteEventSourceMappingRepository } from './esm-repository.js';
 import { createSqliteUsageRepository } from './usage-repository.js';
 import { createSqliteLayerRepository } from './layer-repository.js';
+import { createSqliteAccessKeyRepository } from './access-key-repository.js';
 
 export function createSqliteStore(file: string): Store {
   const db = openDatabase(path.resolve(file));
@@ -39,6 +40,7 @@ export function createSqliteStore(file: string): Store {
     eventSourceMappings: createSqliteEventSourceMappingRepository(db),
     usage: createSqliteUsageRepository(db),
     layers: createSqliteLayerRepository(db),
+    accessKeys: createSqliteAccessKeyRepository(db),
     close() {
       if (!closed) {
         closed = true;

@@ -10,6 +10,7 @@ import { VERSIONS_SCHEMA } from './schema/versions.js';
 import { EVENT_SOURCE_MAPPINGS_SCHEMA } from './schema/event-source-mappings.js';
 import { USAGE_SCHEMA } from './schema/usage.js';
 import { LAYERS_SCHEMA } from './schema/layers.js';
+import { ACCESS_KEYS_SCHEMA } from './schema/access-keys.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: functions and their versions ($LATEST is a version row).
@@ -90,6 +91,8 @@ const MIGRATIONS: readonly string[] = [
   USAGE_SCHEMA,
   // 13: Lambda layer versions.
   LAYERS_SCHEMA,
+  // 14: access keys and the platform secret.
+  ACCESS_KEYS_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
