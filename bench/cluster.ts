@@ -25,7 +25,7 @@ const POST = 'wrk.method = "POST"\nwrk.body = "{}"\nwrk.headers["Content-Type"] 
 const HEADING = '## Cluster mode (PostgreSQL store) vs. a SQLite single node';
 
 interface Load { readonly rps: number; readonly p50ms: number; readonly p99ms: number; readonly errors: number }
-interface Node { readonly url: string; readonly child: ChildProcess }
+export interface Node { readonly url: string; readonly child: ChildProcess }
 
 function parseDuration(text: string): number {
   const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
@@ -77,7 +77,7 @@ async function wrkOnNodes(urls: readonly string[], seconds: number, script: stri
   };
 }
 
-async function startNode(dataDir: string, extra: readonly string[]): Promise<Node> {
+export async function startNode(dataDir: string, extra: readonly string[]): Promise<Node> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -96,7 +96,7 @@ async function startNode(dataDir: string, extra: readonly string[]): Promise<Nod
   return { url, child };
 }
 
-async function stopNode(node: Node): Promise<void> {
+export async function stopNode(node: Node): Promise<void> {
   if (node.child.exitCode !== null) return;
   const exited = new Promise((r) => node.child.once('exit', r));
   node.child.kill('SIGTERM');

@@ -2,7 +2,8 @@
 // this machine and writes bench/RESULTS.md. Load comes from wrk (Debian package), since a
 // Node load generator saturates before the server does. Numbers are reported as ratios to
 // the baseline; nothing here is a pass/fail test. `node dist/bench/run.js cluster` runs only the
-// cluster section (bench/cluster.ts) and rewrites only that section of RESULTS.md.
+// cluster section (bench/cluster.ts) and rewrites only that section of RESULTS.md;
+// `node dist/bench/run.js event-sources` likewise for bench/event-sources.ts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { s3NotifyBench } from './s3-notify.js';
 import { s3Bench } from './s3.js';
 import { runtimesBench } from './runtimes.js';
 import { clusterBench, writeClusterSection } from './cluster.js';
+import { eventSourcesBench, writeEventSourcesSection } from './event-sources.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'nimbus.js');
@@ -140,6 +142,13 @@ async function main(): Promise<void> {
     await writeClusterSection(path.join(ROOT, 'bench', 'RESULTS.md'), lines);
     return;
   }
+  // `node dist/bench/run.js event-sources`: only the broker and CDC event sources section (bench/event-sources.ts).
+  if (process.argv[2] === 'event-sources') {
+    const lines = await eventSourcesBench();
+    for (const line of lines) console.log(line);
+    await writeEventSourcesSection(path.join(ROOT, 'bench', 'RESULTS.md'), lines);
+    return;
+  }
   const work = await mkdtemp(path.join(os.tmpdir(), 'nimbus-bench-'));
   const results: string[] = [];
   const log = (line: string): void => {
@@ -229,6 +238,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   await stop(empty.child);
   await rm(work, { recursive: true, force: true });
   const clusterLines = await clusterBench(); // its own nodes, after the others stopped
+  const eventSourceLines = await eventSourcesBench(); // its own nodes too
 
   const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)} %`;
   const ms = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a');
@@ -257,6 +267,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   for (const line of s3Lines) log(line);
   for (const line of sqsLines) log(line);
   for (const line of esmLines) log(line);
+  for (const line of eventSourceLines) log(line);
   for (const line of runtimeLines) log(line);
   for (const line of clusterLines) log(line);
   for (const line of await keepAliveBench()) log(line); // no platform: a replay in virtual time

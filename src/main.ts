@@ -27,7 +27,14 @@ import { ArrivalSignals } from './queues/signals.js';
 import { eventSourceMappingRoutes } from './api/lambda/event-source-mapping-routes.js';
 import { EventSourceMappingService } from './control/event-source-mappings/event-source-mapping-service.js';
 import { QueueDestinations, requireDeadLetterQueue } from './triggers/sqs/queue-destinations.js';
+import { BrokerDestinations } from './triggers/destinations/broker-destinations.js';
+import { DestinationTargets } from './triggers/destinations/destination-targets.js';
 import { SqsPollers } from './triggers/sqs/sqs-pollers.js';
+import { sourceRoutes } from './api/sources/source-routes.js';
+import { BrokerMappingService } from './control/event-sources/broker-mapping-service.js';
+import { BrokerPollers } from './triggers/sources/broker-pollers.js';
+import { failureQueueSender } from './triggers/sources/failure-queue.js';
+import { SOURCE_PLUGINS } from './triggers/sources/registry.js';
 import { functionUrlRoutes } from './api/lambda/function-url-routes.js';
 import { parseCredentialList } from './api/http/sigv4-verify.js';
 import { FunctionUrlHandler } from './api/urls/url-handler.js';
@@ -216,15 +223,16 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   } as const;
   const dispatcherNodeId = node?.nodeId ?? `node-${randomUUID()}`;
   const invoker = new InvokeService({ resolver, scheduler, invocations, clock });
+  const brokerDestinations = new BrokerDestinations({ urls: config, onError: (err) => logger.error('broker destination', err) });
   const dispatcher = new AsyncDispatcher({
     queue: store.events, configs: store.eventInvokeConfigs, resolver, invoker, clock,
     policy: retryPolicyWithDelays(config.asyncRetryDelaysSeconds), nodeId: dispatcherNodeId, sharedQueue: node !== undefined,
     concurrency: config.asyncConcurrency, flushLogs: () => logWriter.flush(), onError: (err) => logger.error('async delivery', err),
     recursionGuard: new RecursionGuard({ logs: store.logs, clock, log: (line) => logger.info(line) }),
-    queueTargets: new QueueDestinations({
+    queueTargets: new DestinationTargets(new QueueDestinations({
       messages: queueMessages, onError: (err) => logger.error('queue destination', err),
       deadLetterTarget: async (key, qualifier) => (await functions.getQualified(key, qualifier)).version.settings.deadLetterTargetArn,
-    }),
+    }), brokerDestinations),
   });
   const asyncInvoker = new AsyncInvoker(store.events, functions, clock, () => dispatcher.wake());
   const s3Ingest = new ExternalS3Ingest({
@@ -235,7 +243,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
     outbox: store.objects.outbox, buckets: store.objects.notifications, queue: store.events, clock,
     wakeDispatcher: () => dispatcher.wake(), onError: (err) => logger.error('bucket notifications', err),
   });
-  const eventInvokeConfigs = new EventInvokeConfigService(store.eventInvokeConfigs, functions, clock, async (arn) => (await queues.findByArn(arn)) !== undefined);
+  const eventInvokeConfigs = new EventInvokeConfigService(store.eventInvokeConfigs, functions, clock, async (arn) => (await queues.findByArn(arn)) !== undefined, brokerDestinations);
   const sqsPollers = new SqsPollers({
     repository: store.eventSourceMappings, queues, messages: queueMessages, signals: queueSignals, queueStore: store.queues, invoker, resolver,
     accountConcurrency: config.accountConcurrency, clock, onError: (err) => logger.error('event source mapping', err),
@@ -248,6 +256,23 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       node?.publish({ kind: 'mapping', uuid });
     },
   });
+  const brokerPollers = new BrokerPollers({
+    repository: store.brokerMappings, plugins: SOURCE_PLUGINS, invoker, sendToQueue: failureQueueSender(queueMessages), clock,
+    onError: (err) => logger.error('event source', err), ...(node !== undefined ? { leases: node.leases } : {}),
+  });
+  const brokerMappings = new BrokerMappingService({
+    repository: store.brokerMappings, plugin: (kind) => brokerPollers.plugin(kind), kinds: () => brokerPollers.kinds,
+    functionExists: (key, qualifier) => functions.getQualified(key, qualifier).then(() => true, () => false),
+    findQueue: (arn) => queues.findByArn(arn), clock,
+    changed: (uuid) => {
+      void brokerPollers.changed(uuid);
+      node?.publish({ kind: 'mapping', uuid });
+    },
+    deleted: (mapping) => {
+      node?.publish({ kind: 'mapping', uuid: mapping.uuid });
+      brokerPollers.forget(mapping).catch((err: unknown) => logger.error('event source', err));
+    },
+  });
   const functionUrls = new FunctionUrlService({ urls: store.functionUrls, functions, clock });
   let listeningPort = config.port; // FunctionUrl names the real port once the server listens (0 picks one)
   const routeTables = new RouteService({
@@ -256,7 +281,10 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   node?.onHint((hint) => {
     if (hint.kind === 'routes') routeTables.forget({ account: hint.account, region: hint.region });
     else if (hint.kind === 'schedules') scheduleTicker.current?.wake();
-    else if (hint.kind === 'mapping') sqsPollers.changed(hint.uuid);
+    else if (hint.kind === 'mapping') {
+      sqsPollers.changed(hint.uuid); // SQS and broker mappings share the hint; each ignores the other's UUIDs
+      void brokerPollers.changed(hint.uuid);
+    }
   });
   node?.onResync(() => {
     resolver.forgetAll();
@@ -325,6 +353,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       ...sessionRoutes({ keys, clock }),
       ...s3TriggerRoutes({ triggers: new ExternalS3Triggers(store.externalS3Triggers, clock), functionExists: async (key) => (await functions.find(key)) !== undefined }),
       ...s3IngestRoutes(s3Ingest),
+      ...sourceRoutes(brokerMappings, (uuid) => brokerPollers.lag(uuid)),
       ...usageRoutes({ usage: store.usage, prices, clock, flush: () => usageRecorder.flush() }),
       ...clusterRoutes({
         nodeId: dispatcherNodeId, list: node === undefined ? undefined : () => node.registry.list(),
@@ -376,6 +405,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       s3Notifier.start(); // after the dispatcher: changes a crash left in the outbox wake it
       queueMessages.start();
       await sqsPollers.start(); // resumes every enabled mapping, finishes changes a stop interrupted
+      await brokerPollers.start(); // after the dispatcher: resumes every enabled event source where its checkpoint is
       // After the dispatcher: recovered ticks wake it.
       if (node === undefined) scheduleTicker.set(true);
       else await node.lead('schedules', (leading) => scheduleTicker.set(leading));
@@ -388,6 +418,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       disposing ??= (async () => {
         state = 'draining';
         await sqsPollers.dispose(); // no new batches; the running ones finish and settle
+        await brokerPollers.dispose(); // likewise for event sources; unsettled records stay with their source
         queueMessages.dispose(); // long polls answer now instead of holding server.close() for up to 20 s
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -396,6 +427,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
         await scheduleTicker.dispose(); // before the dispatcher, which delivers what it fires
         await s3Notifier.dispose(); // before the dispatcher, which delivers what it enqueues
         await dispatcher.dispose();
+        await brokerDestinations.dispose(); // after the dispatcher, the last to publish
         provisioned.dispose();
         resolver.dispose();
         await scheduler.dispose();

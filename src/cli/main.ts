@@ -16,12 +16,13 @@ import { replayCommand } from './commands/replay.js';
 import { routesCommand } from './commands/routes.js';
 import { s3EventsCommand } from './commands/s3-events.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { sourcesCommand } from './commands/sources.js';
 import { serveCommand } from './commands/serve.js';
 import { usageCommand } from './commands/usage.js';
 import { nodesCommand } from './commands/nodes.js';
 import { keysCommand } from './commands/keys.js';
 
-export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, s3EventsCommand, appCommand, usageCommand, nodesCommand, keysCommand, replayCommand, devCommand, initCommand];
+export const COMMANDS: readonly CliCommand[] = [serveCommand, deployCommand, listCommand, getCommand, deleteCommand, invokeCommand, logsCommand, eventsCommand, routesCommand, scheduleCommand, sourcesCommand, s3EventsCommand, appCommand, usageCommand, nodesCommand, keysCommand, replayCommand, devCommand, initCommand];
 
 function processIo(): CliIo {
   // The SDK warns on every run that its 2027 releases will need Node 22. That is a

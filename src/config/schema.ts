@@ -96,6 +96,12 @@ export const configSchema = z.strictObject({
    * (MinIO's webhook auth_token). Empty: that endpoint refuses every request.
    */
   s3EventsToken: z.string().regex(/^([\x21-\x7e]{16,512})?$/, 'must be 16 to 512 printable ASCII characters without spaces').default(''),
+  /** NATS server(s) async destinations `arn:nimbus:nats:::subject/…` publish to; empty = such destinations are refused. */
+  destinationNatsUrl: z.string().default('').refine((v) => v === '' || /^(nats|tls|wss?):\/\/\S+$/.test(v), 'must be empty or nats://host:port'),
+  /** RabbitMQ broker async destinations `arn:nimbus:rabbitmq:::exchange/…` publish to; empty = such destinations are refused. */
+  destinationRabbitmqUrl: z.string().default('').refine((v) => v === '' || /^amqps?:\/\/\S+$/.test(v), 'must be empty or amqp://user:password@host:port/vhost'),
+  /** Redis server async destinations `arn:nimbus:redis:::stream/…` append to; empty = such destinations are refused. */
+  destinationRedisUrl: z.string().default('').refine((v) => v === '' || /^rediss?:\/\/\S+$/.test(v), 'must be empty or redis://host:port'),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -14,7 +14,7 @@ export interface InvocationRecord {
   readonly qualifier: string | undefined;
   readonly architecture: 'x86_64' | 'arm64';
   readonly requestId: string;
-  readonly trigger: 'sync' | 'async' | 'url' | 'route' | 'schedule' | 'queue' | 's3';
+  readonly trigger: 'sync' | 'async' | 'url' | 'route' | 'schedule' | 'queue' | 's3' | 'source';
   readonly logGroup: string;
   readonly logStream: string;
   readonly startedAt: number;

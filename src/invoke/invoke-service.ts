@@ -169,7 +169,9 @@ export class InvokeService {
     const { result } = outcome;
     // Since 2025-08-01 Lambda bills INIT of on-demand functions too (lambda-reference §7.4).
     const billed = billedDuration(outcome.durationMs + (outcome.initDurationMs ?? 0));
-    const end = Math.round(outcome.startedAt + outcome.durationMs);
+    // Never before the function's own last line: the lines' times come from the wall clock at
+    // receipt, the duration from the monotonic clock, and logs sort by time (END after the output).
+    const end = outcome.lines.reduce((latest, line) => Math.max(latest, line.timestamp), Math.round(outcome.startedAt + outcome.durationMs));
     const lines: LogLine[] = [{ timestamp: outcome.startedAt, text: startLine(request.requestId, fn.executedVersion) }, ...outcome.lines];
     if (result.kind === 'error' && result.cause === 'timeout') {
       lines.push({ timestamp: end, text: `${new Date(end).toISOString()} ${request.requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds` });

@@ -13,6 +13,7 @@ import type { AliasRepository, FunctionVersionRepository, ProvisionedConcurrency
 import type { EventSourceMappingRepository } from './esm-ports.js';
 import type { UsageRepository } from './usage-ports.js';
 import type { AccessKeyRepository } from './access-key-ports.js';
+import type { BrokerMappingRepository } from './broker-mapping-ports.js';
 
 export interface ListPage<T> {
   readonly items: readonly T[];
@@ -201,6 +202,8 @@ export interface Store {
   readonly layers: LayerRepository;
   /** Access keys and the platform secret (access-key-ports.ts). */
   readonly accessKeys: AccessKeyRepository;
+  /** Event sources beyond SQS: broker and CDC mappings to functions (broker-mapping-ports.ts). */
+  readonly brokerMappings: BrokerMappingRepository;
   /** Closes connections; idempotent. */
   close(): Promise<void>;
 }

@@ -30,21 +30,38 @@ function checkDestination(field: string, arn: string | undefined, self: Function
 
 const SQS_ARN = /^arn:aws[a-zA-Z-]*:sqs:/;
 
+/** Destinations on message brokers (triggers/destinations/broker-destinations.ts). */
+export interface BrokerDestinationCheck {
+  isBroker(arn: string): boolean;
+  /** Throws InvalidParameterValueException naming `field` when the ARN is malformed or its broker is not configured. */
+  check(field: string, arn: string): void;
+}
+
 export class EventInvokeConfigService {
   readonly #configs: EventInvokeConfigRepository;
   readonly #functions: FunctionService;
   readonly #clock: Clock;
   readonly #queueExists: ((arn: string) => Promise<boolean>) | undefined;
 
-  /** `queueExists`: SQS queue destinations are accepted when given, and must name an existing queue. */
-  constructor(configs: EventInvokeConfigRepository, functions: FunctionService, clock: Clock, queueExists?: (arn: string) => Promise<boolean>) {
+  readonly #brokers: BrokerDestinationCheck | undefined;
+
+  /**
+   * `queueExists`: SQS queue destinations are accepted when given, and must name an existing queue.
+   * `brokers`: destinations on message brokers (arn:nimbus:…) are accepted when given, and checked by it.
+   */
+  constructor(configs: EventInvokeConfigRepository, functions: FunctionService, clock: Clock, queueExists?: (arn: string) => Promise<boolean>, brokers?: BrokerDestinationCheck) {
     this.#configs = configs;
     this.#functions = functions;
     this.#clock = clock;
     this.#queueExists = queueExists;
+    this.#brokers = brokers;
   }
 
   async #destination(field: string, arn: string | undefined, self: FunctionKey): Promise<string | undefined> {
+    if (arn !== undefined && this.#brokers?.isBroker(arn)) {
+      this.#brokers.check(field, arn);
+      return arn;
+    }
     if (arn === undefined || !SQS_ARN.test(arn) || !this.#queueExists) return checkDestination(field, arn, self);
     if (!(await this.#queueExists(arn))) throw invalidParameter(field, `The destination ARN ${arn} is invalid or does not exist.`);
     return arn;

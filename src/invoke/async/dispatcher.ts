@@ -37,7 +37,7 @@ export interface DispatcherOptions {
   readonly pollIntervalMs?: number;
   /** Stops events whose chain went round too often (recursive loops through event sources). */
   readonly recursionGuard?: RecursionGuard;
-  /** Destinations and dead-letter queues that are SQS queues (triggers/sqs/queue-destinations.ts). */
+  /** Destinations that are SQS queues or message brokers, and dead-letter queues (triggers/destinations/destination-targets.ts). */
   readonly queueTargets?: QueueTargets;
 }
 

@@ -18,6 +18,7 @@ import { createPostgresEventSourceMappingRepository } from './esm-repository.js'
 import { createPostgresUsageRepository } from './usage-repository.js';
 import { createPostgresLayerRepository } from './layer-repository.js';
 import { createPostgresAccessKeyRepository } from './access-key-repository.js';
+import { createPostgresBrokerMappingRepository } from './broker-mapping-repository.js';
 
 /** The store's ports over an open database (which the caller may also use for cluster coordination). */
 export function createPostgresStore(db: Pg): Store {
@@ -40,6 +41,7 @@ export function createPostgresStore(db: Pg): Store {
     usage: createPostgresUsageRepository(db),
     layers: createPostgresLayerRepository(db),
     accessKeys: createPostgresAccessKeyRepository(db),
+    brokerMappings: createPostgresBrokerMappingRepository(db),
     async close() {
       if (!closed) {
         closed = true;

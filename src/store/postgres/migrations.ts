@@ -16,6 +16,7 @@ import { LAYERS_SCHEMA } from './schema/layers.js';
 import { BLOBS_SCHEMA } from './schema/blobs.js';
 import { CLUSTER_SCHEMA } from './schema/cluster.js';
 import { ACCESS_KEYS_SCHEMA } from './schema/access-keys.js';
+import { BROKER_MAPPINGS_SCHEMA } from './schema/broker-mappings.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: functions and $LATEST, event invoke configs, function URLs, HTTP route tables.
@@ -42,6 +43,8 @@ const MIGRATIONS: readonly string[] = [
   CLUSTER_SCHEMA,
   // 12: access keys and the platform secret.
   ACCESS_KEYS_SCHEMA,
+  // 13: broker mappings (event sources beyond SQS).
+  BROKER_MAPPINGS_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -19,6 +19,7 @@ import { createSqliteEventSourceMappingRepository } from './esm-repository.js';
 import { createSqliteUsageRepository } from './usage-repository.js';
 import { createSqliteLayerRepository } from './layer-repository.js';
 import { createSqliteAccessKeyRepository } from './access-key-repository.js';
+import { createSqliteBrokerMappingRepository } from './broker-mapping-repository.js';
 
 export function createSqliteStore(file: string): Store {
   const db = openDatabase(path.resolve(file));
@@ -41,6 +42,7 @@ export function createSqliteStore(file: string): Store {
     usage: createSqliteUsageRepository(db),
     layers: createSqliteLayerRepository(db),
     accessKeys: createSqliteAccessKeyRepository(db),
+    brokerMappings: createSqliteBrokerMappingRepository(db),
     close() {
       if (!closed) {
         closed = true;

@@ -11,6 +11,7 @@ import { EVENT_SOURCE_MAPPINGS_SCHEMA } from './schema/event-source-mappings.js'
 import { USAGE_SCHEMA } from './schema/usage.js';
 import { LAYERS_SCHEMA } from './schema/layers.js';
 import { ACCESS_KEYS_SCHEMA } from './schema/access-keys.js';
+import { BROKER_MAPPINGS_SCHEMA } from './schema/broker-mappings.js';
 
 const MIGRATIONS: readonly string[] = [
   // 1: functions and their versions ($LATEST is a version row).
@@ -93,6 +94,8 @@ const MIGRATIONS: readonly string[] = [
   LAYERS_SCHEMA,
   // 14: access keys and the platform secret.
   ACCESS_KEYS_SCHEMA,
+  // 15: broker mappings (event sources beyond SQS: Redis Streams, RabbitMQ, NATS, MQTT, PostgreSQL CDC).
+  BROKER_MAPPINGS_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -23,6 +23,8 @@ import type { QueueRepository } from '../../store/queue-ports.js';
 import type { Clock } from '../../util/time.js';
 import { BatchRunner } from './batch-runner.js';
 import { MappingPoller, type MappingPollerDeps } from './mapping-poller.js';
+import { KeyedChain } from '../../util/keyed-chain.js';
+import { stopLeasedPollers } from '../stop-pollers.js';
 
 export interface SqsPollersDeps {
   readonly repository: EventSourceMappingRepository;
@@ -57,12 +59,14 @@ export class SqsPollers {
   readonly #pollerDeps: MappingPollerDeps;
   readonly #pollers = new Map<string, MappingPoller>();
   /** The tail of each mapping's chain of changes being applied. */
-  readonly #applying = new Map<string, Promise<void>>();
+  /** Each mapping's changes, applied one after another. */
+  readonly #applying: KeyedChain;
   #state: SqsPollersState = 'idle';
   #rebalance: NodeJS.Timeout | undefined;
 
   constructor(deps: SqsPollersDeps) {
     this.#deps = deps;
+    this.#applying = new KeyedChain(deps.onError);
     const { queues, messages, signals, queueStore, invoker, resolver, clock, onError } = deps;
     this.#pollerDeps = {
       collector: { queues, messages, signals, nextVisibleAt: (queueId, now) => queueStore.nextVisibleAt(queueId, now), clock },
@@ -98,19 +102,13 @@ export class SqsPollers {
 
   async #applyAll(): Promise<void> {
     for (const mapping of await this.#deps.repository.all()) this.changed(mapping.uuid);
-    await Promise.allSettled([...this.#applying.values()]);
+    await this.#applying.settled();
   }
 
   /** A mapping was created, changed or deleted through the API. */
   changed(uuid: string): void {
     if (this.#state !== 'running') return;
-    const next = (this.#applying.get(uuid) ?? Promise.resolve())
-      .then(() => this.#apply(uuid))
-      .catch(this.#deps.onError);
-    this.#applying.set(uuid, next);
-    void next.finally(() => {
-      if (this.#applying.get(uuid) === next) this.#applying.delete(uuid);
-    });
+    void this.#applying.run(uuid, () => this.#apply(uuid));
   }
 
   /** Stops every poller; resolves once their running batches have finished. Idempotent. */
@@ -118,12 +116,8 @@ export class SqsPollers {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     clearInterval(this.#rebalance);
-    await Promise.allSettled([...this.#applying.values()]);
-    const uuids = [...this.#pollers.keys()];
-    await Promise.allSettled([...this.#pollers.values()].map((p) => p.stop()));
-    this.#pollers.clear();
-    const leases = this.#deps.leases;
-    if (leases !== undefined) await Promise.allSettled(uuids.map((uuid) => leases.release(leaseName(uuid))));
+    await this.#applying.settled();
+    await stopLeasedPollers(this.#pollers, this.#deps.leases, leaseName);
   }
 
   async #apply(uuid: string): Promise<void> {
