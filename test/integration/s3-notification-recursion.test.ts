@@ -38,7 +38,10 @@ describe('recursion guard', () => {
     }));
     await p.s3.send(new PutObjectCommand({ Bucket: 'loop-bucket', Key: 'n0', Body: '0' }));
 
-    const messages = await waitForLogs(p.logs, 'loop', (m) => m.some((line) => line.includes('Recursive loop detected')), 60_000);
+    // The notice is written at once, the 16th run's lines by the batched log writer: wait for both.
+    const messages = await waitForLogs(
+      p.logs, 'loop', (m) => m.some((line) => line.includes('Recursive loop detected')) && m.filter((line) => line.includes('\tLOOP ')).length >= 16, 60_000,
+    );
     const runs = messages.filter((m) => m.includes('\tLOOP ')).map((m) => /LOOP (\d+) (\S+)/.exec(m)).map((m) => ({ n: Number(m?.[1]), trace: m?.[2] ?? '' }));
     assert.deepEqual(runs.map((r) => r.n).sort((a, b) => a - b), Array.from({ length: 16 }, (_, i) => i));
     // One chain: the same Root throughout, the function's hop count one higher each round.

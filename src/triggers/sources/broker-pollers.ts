@@ -18,7 +18,7 @@ import { RESULT } from './batch-delivery.js';
 import { BrokerPoller, type PauseTimes } from './broker-poller.js';
 import type { SourcePlugin } from './source-plugin.js';
 import { KeyedChain } from '../../util/keyed-chain.js';
-import { stopLeasedPollers } from '../stop-pollers.js';
+import { startRebalancing, stopLeasedPollers } from '../leased-pollers.js';
 
 export interface BrokerPollersDeps {
   readonly repository: BrokerMappingRepository;
@@ -95,12 +95,7 @@ export class BrokerPollers {
   async start(): Promise<void> {
     this.#state = 'running';
     await this.#applyAll();
-    if (this.#deps.leases !== undefined) {
-      this.#rebalance = setInterval(() => {
-        this.#applyAll().catch(this.#deps.onError);
-      }, this.#deps.rebalanceMs ?? DEFAULT_REBALANCE_MS);
-      this.#rebalance.unref();
-    }
+    this.#rebalance = startRebalancing(this.#deps.leases, this.#deps.rebalanceMs ?? DEFAULT_REBALANCE_MS, () => this.#applyAll(), this.#deps.onError);
   }
 
   async #applyAll(): Promise<void> {

@@ -24,7 +24,7 @@ import type { Clock } from '../../util/time.js';
 import { BatchRunner } from './batch-runner.js';
 import { MappingPoller, type MappingPollerDeps } from './mapping-poller.js';
 import { KeyedChain } from '../../util/keyed-chain.js';
-import { stopLeasedPollers } from '../stop-pollers.js';
+import { startRebalancing, stopLeasedPollers } from '../leased-pollers.js';
 
 export interface SqsPollersDeps {
   readonly repository: EventSourceMappingRepository;
@@ -92,12 +92,7 @@ export class SqsPollers {
   async start(): Promise<void> {
     this.#state = 'running';
     await this.#applyAll();
-    if (this.#deps.leases !== undefined) {
-      this.#rebalance = setInterval(() => {
-        this.#applyAll().catch(this.#deps.onError);
-      }, this.#deps.rebalanceMs ?? DEFAULT_REBALANCE_MS);
-      this.#rebalance.unref();
-    }
+    this.#rebalance = startRebalancing(this.#deps.leases, this.#deps.rebalanceMs ?? DEFAULT_REBALANCE_MS, () => this.#applyAll(), this.#deps.onError);
   }
 
   async #applyAll(): Promise<void> {
