@@ -36,7 +36,7 @@ import { BrokerPollers } from './triggers/sources/broker-pollers.js';
 import { failureQueueSender } from './triggers/sources/failure-queue.js';
 import { SOURCE_PLUGINS } from './triggers/sources/registry.js';
 import { functionUrlRoutes } from './api/lambda/function-url-routes.js';
-import { parseCredentialList } from './api/http/sigv4-verify.js';
+import { parseCredentialList } from './auth/sigv4.js';
 import { FunctionUrlHandler } from './api/urls/url-handler.js';
 import { FunctionUrlService } from './control/functions/function-url-service.js';
 import { HttpInvoker } from './triggers/http/http-invoker.js';

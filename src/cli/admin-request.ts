@@ -4,7 +4,7 @@
 // platform checks it, an open one ignores it. Failures become a CliError naming the error
 // code and message.
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../api/http/sigv4-verify.js';
+import { NodeSha256 } from '../auth/sigv4.js';
 import { describeApiError } from './client.js';
 import { CliError } from './command.js';
 

@@ -59,7 +59,7 @@ export function functionEnvironment(spec: FunctionSpec, ctx: EnvironmentContext)
     // (src/auth/function-credentials.ts), which the authenticator accepts in enforced mode
     // and which act in the function's own account only, as a Lambda role's credentials do.
     // Without them (tests of the runtime alone) the access key id is the account itself,
-    // which open mode reads as the account (api/http/sigv4-scope.ts).
+    // which open mode reads as the account (auth/credential-scope.ts).
     AWS_ACCESS_KEY_ID: ctx.credentials?.accessKeyId ?? spec.account,
     AWS_SECRET_ACCESS_KEY: ctx.credentials?.secretAccessKey ?? 'nimbus-function-secret',
     AWS_SESSION_TOKEN: ctx.credentials?.sessionToken ?? 'nimbus-function-session',

@@ -2,7 +2,7 @@
 // the query protocol (form posts), which no current SDK sends any more.
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { NodeSha256 } from '../../src/api/http/sigv4-verify.js';
+import { NodeSha256 } from '../../src/auth/sigv4.js';
 import { startServer, type RunningServer } from './server.js';
 
 export function sqsClient(server: RunningServer, options: { accessKeyId?: string } = {}): SQSClient {

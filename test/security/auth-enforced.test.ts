@@ -15,7 +15,7 @@ import { ListQueuesCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../../src/api/http/sigv4-verify.js';
+import { NodeSha256 } from '../../src/auth/sigv4.js';
 import { KeyService } from '../../src/auth/key-service.js';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
 import { deploy, invoke } from '../helpers/functions.js';

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { parseCredentialList, SigV4Verifier } from '../../src/api/http/sigv4-verify.js';
+import { parseCredentialList, SigV4Verifier } from '../../src/auth/sigv4.js';
 import { loadConfig } from '../../src/config/load.js';
 import { NimbusError } from '../../src/errors.js';
 

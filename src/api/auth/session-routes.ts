@@ -4,8 +4,8 @@
 //   GET  /nimbus/v1/whoami → {mode: 'open'|'enforced', account, accessKeyId?}
 // A browser cannot sign requests, so in enforced mode the dashboard logs in once with an
 // access key and the API accepts the HttpOnly session cookie instead of a signature.
-// Login and logout must stay reachable without credentials (the authenticator lets them
-// through, see SESSION_PUBLIC_PATHS); both demand a JSON content type, which a cross-site
+// Login and logout must stay reachable without credentials (the authenticator's
+// PUBLIC_ADMIN lets them through); both demand a JSON content type, which a cross-site
 // HTML form cannot send, so another site cannot sign a visitor in or out.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { NimbusError } from '../../errors.js';
@@ -13,9 +13,6 @@ import { clearedSessionCookie, createSession, sessionCookie, verifySession } fro
 import type { KeyService } from '../../auth/key-service.js';
 import type { AccessKeyRecord } from '../../store/access-key-ports.js';
 import type { ApiRequest, Route } from '../http/types.js';
-
-/** Admin paths the authenticator must serve without credentials (besides /nimbus/v1/health). */
-export const SESSION_PUBLIC_PATHS: readonly string[] = ['/nimbus/v1/login', '/nimbus/v1/logout'];
 
 export interface SessionRoutesDeps {
   /** get reads the store (a login sees a key the moment it exists); lookup may answer from a cache of a few seconds. */

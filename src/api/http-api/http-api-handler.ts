@@ -12,7 +12,7 @@ import { requestFacts } from '../../triggers/http/http-invoker.js';
 import { httpApiInternalServerError, sendableOr, type MappedResponse } from '../../triggers/http/response-v2.js';
 import type { HttpApi, HttpApiRequest } from '../../triggers/http/routes/http-api.js';
 import { BodyTooLarge, readBody } from '../http/body.js';
-import { accountOf, readCredentialScope } from '../http/sigv4-scope.js';
+import { accountOf, readCredentialScope } from '../../auth/credential-scope.js';
 import type { RawHttpHandler } from '../http/types.js';
 import { INVOKE_MAX_BODY } from '../lambda/invoke-routes.js';
 

@@ -9,7 +9,7 @@ import FindMyWay, { type HTTPVersion } from 'find-my-way';
 import { NimbusError } from '../../errors.js';
 import type { Scope } from '../../store/records.js';
 import { BodyTooLarge, readBody } from './body.js';
-import { accountOf, readCredentialScope } from './sigv4-scope.js';
+import { accountOf, readCredentialScope } from '../../auth/credential-scope.js';
 import { isRefusal } from '../../auth/authenticator.js';
 import type { ApiRequest, ApiResponse, RawHttpHandler, RequestAuthenticator, Route, Surface } from './types.js';
 

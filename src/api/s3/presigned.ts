@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { S3Error } from '../../objects/errors.js';
-import { MAX_CLOCK_SKEW_MS, NodeSha256, amzDate, queryOf, signedHeaderValues } from '../http/sigv4-verify.js';
+import { MAX_CLOCK_SKEW_MS, NodeSha256, amzDate, queryOf, signedHeaderValues } from '../../auth/sigv4.js';
 
 /** The key of an access key id (with X-Amz-Security-Token), as the authenticator resolves it. */
 export type PresignKeyResolver = (accessKeyId: string, sessionToken: string | undefined) => Promise<{ readonly secret: string; readonly account: string } | undefined>;

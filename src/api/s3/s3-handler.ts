@@ -13,7 +13,7 @@ import { isRefusal, type Authenticator, type Refusal, type RefusalCode } from '.
 import type { Caller } from '../../objects/caller.js';
 import { S3Error, type S3ErrorCode } from '../../objects/errors.js';
 import type { Scope } from '../../store/records.js';
-import { accountOf, readCredentialScope } from '../http/sigv4-scope.js';
+import { accountOf, readCredentialScope } from '../../auth/credential-scope.js';
 import type { RawHttpHandler } from '../http/types.js';
 import { addressOf, parseS3Host } from './addressing.js';
 import { bucketRoutes } from './bucket-routes.js';

@@ -28,14 +28,9 @@ export interface BrokerMappingInput {
 }
 
 /** What PATCH may change; `onFailureDestination: null` removes the destination. */
-export interface BrokerMappingPatch {
-  readonly enabled?: boolean | undefined;
-  readonly batchSize?: number | undefined;
-  readonly maximumBatchingWindowSeconds?: number | undefined;
-  readonly maximumRetryAttempts?: number | undefined;
-  readonly bisectBatchOnFunctionError?: boolean | undefined;
+export type BrokerMappingPatch = Pick<BrokerMappingInput, 'enabled' | 'batchSize' | 'maximumBatchingWindowSeconds' | 'maximumRetryAttempts' | 'bisectBatchOnFunctionError'> & {
   readonly onFailureDestination?: string | null | undefined;
-}
+};
 
 export interface BrokerMappingServiceDeps {
   readonly repository: BrokerMappingRepository;

@@ -73,10 +73,18 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // An idle client that loses its connection (the server restarted) must not crash the node.
   pool.on('error', () => undefined);
   const sql = sqlOver(pool);
+  let schema: string;
+  try {
+    if (options.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    schema = options.schema ?? (await sql.row<{ schema: string }>('SELECT current_schema() AS schema'))?.schema ?? 'public';
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw unavailable(err);
+  }
   const db: Pg = {
     pool,
     connection,
-    schema: options.schema ?? 'public',
+    schema,
     ...sql,
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
@@ -97,13 +105,15 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     },
   };
   try {
-    if (options.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-    else Object.assign(db, { schema: (await sql.row<{ schema: string }>('SELECT current_schema() AS schema'))?.schema ?? 'public' });
     await migrate(db);
   } catch (err) {
     await pool.end().catch(() => undefined);
-    if (err instanceof NimbusError) throw err;
-    throw new NimbusError('StoreUnavailable', `cannot open the PostgreSQL store: ${(err as Error).message}`, { cause: err });
+    throw unavailable(err);
   }
   return db;
+}
+
+function unavailable(err: unknown): NimbusError {
+  if (err instanceof NimbusError) return err;
+  return new NimbusError('StoreUnavailable', `cannot open the PostgreSQL store: ${(err as Error).message}`, { cause: err });
 }
