@@ -110,7 +110,7 @@ export class Authenticator {
    * is signed); undefined for S3, whose body streams and whose declared hash is checked
    * while it does. Presigned S3 URLs are checked by the S3 handler with resolve().
    */
-  async authenticate(req: IncomingMessage, url: URL, surface: AuthSurface, body?: Buffer): Promise<Caller | Refusal> {
+  async authenticate(req: IncomingMessage, url: Pick<URL, 'pathname' | 'searchParams'>, surface: AuthSurface, body?: Buffer): Promise<Caller | Refusal> {
     const credential = readCredentialScope(req.headers, url.searchParams);
     if (surface === 'admin' && PUBLIC_ADMIN.test(url.pathname)) return this.#open(credential);
     if (!(await this.enforced())) return this.#open(credential);

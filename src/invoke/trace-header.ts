@@ -7,9 +7,10 @@
 // entry per function an event source invoked in this chain, joined by `|` — the form X-Ray
 // documents (`Lineage=a87bd80c:1|68fd508a:5`). Entries in forms Nimbus does not write are
 // ignored (a chain that arrives with one starts counting at 0).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FunctionKey } from '../store/records.js';
 import { functionArn } from '../util/arn.js';
+import { randomHex } from '../util/random-hex.js';
 
 export interface TraceHeader {
   /** `1-<8 hex>-<24 hex>`. */
@@ -56,7 +57,7 @@ export function formatTraceHeader(trace: TraceHeader): string {
 }
 
 function newRoot(now: number): string {
-  return `1-${Math.floor(now / 1000).toString(16).padStart(8, '0').slice(-8)}-${randomBytes(12).toString('hex')}`;
+  return `1-${Math.floor(now / 1000).toString(16).padStart(8, '0').slice(-8)}-${randomHex(12)}`;
 }
 
 /**
@@ -66,7 +67,7 @@ function newRoot(now: number): string {
 export function invocationTrace(incoming: string | undefined, now: number): string {
   const parsed = parseTraceHeader(incoming);
   return formatTraceHeader({
-    root: parsed?.root ?? newRoot(now), parent: randomBytes(8).toString('hex'),
+    root: parsed?.root ?? newRoot(now), parent: randomHex(8),
     sampled: parsed?.sampled ?? '0', lineage: parsed?.lineage ?? new Map(),
   });
 }

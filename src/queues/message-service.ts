@@ -1,9 +1,9 @@
 // Messages as SQS moves them: send (durable before it returns), receive with long polling,
 // delete and visibility changes by receipt handle, and the retention sweep. This is the
 // interface event source mappings poll with; nothing here knows about HTTP.
-import { randomBytes } from 'node:crypto';
 import type { NewMessage, QueueKey, QueueRecord, QueueRepository, ReceiptRef, StoredMessage } from '../store/queue-ports.js';
 import type { Clock } from '../util/time.js';
+import { randomHex } from '../util/random-hex.js';
 import { settingsOf, type QueueSettings } from './attributes.js';
 import { batchFailure, checkBatch, settleBatch, type BatchFailure, type BatchResult } from './batch.js';
 import { QueueError, invalidValue } from './errors.js';
@@ -159,7 +159,7 @@ export class MessageService {
     const outcome = await this.#repo.receive({
       queueId: queue.id, now, max: options.maxMessages ?? 1, expiredBefore: now - settings.retentionSeconds * 1000,
       visibilityTimeoutMs: (options.visibilityTimeout ?? settings.visibilityTimeout) * 1000, fifo: queue.fifo, redrive,
-      newToken: () => randomBytes(16).toString('hex'), maxInFlight: queue.fifo ? MAX_IN_FLIGHT.fifo : MAX_IN_FLIGHT.standard,
+      newToken: () => randomHex(16), maxInFlight: queue.fifo ? MAX_IN_FLIGHT.fifo : MAX_IN_FLIGHT.standard,
     });
     if (redrive && outcome.movedToDeadLetter > 0) this.#signals.notify(redrive.deadLetterQueueId);
     if (outcome.overLimit && !queue.fifo) {

@@ -294,6 +294,7 @@ export class SandboxInstance implements ExecutionInstance {
         },
       });
     });
+    sandbox.limitCpu();
     // Provisioned instances are made before any traffic: their first REPORT has no Init Duration, as on Lambda.
     this.#initDurationMs = options.initType === 'provisioned-concurrency' ? undefined : performance.now() - t0;
     this.#initFailure = failure;

@@ -10,11 +10,13 @@
 // function under load often needs far fewer.
 //
 // Scale-out is also lazy for functions that finish sooner than an instance starts: when
-// a call finds every instance busy and the function's recent invocations take less than
-// a recent cold start, it waits for a busy instance first, and only if none frees up
-// within one cold-start time is another instance started (one per such interval). On a
-// small machine this keeps a flood of sub-millisecond calls on a few warm instances
-// instead of dozens of processes thrashing two cores; slow functions scale out at once.
+// a call finds every instance busy, the function's recent invocations take less than a
+// recent cold start, and the queue of waiting calls spread over the busy instances drains
+// within one cold-start time, it waits for a busy instance. Every cold-start time while
+// calls wait, the same test decides whether to start one more instance. On a small
+// machine this keeps a flood of sub-millisecond calls on the few warm instances that the
+// cores can serve instead of dozens of processes thrashing two cores (a call never waits
+// longer than a cold start would have taken); slow functions scale out at once.
 //
 // Provisioned concurrency (provision()) keeps N instances of a version initialised ahead of
 // traffic, outside the keep-alive and the memory eviction; calls take them first and spill
@@ -97,6 +99,8 @@ interface VersionPool {
   retired: boolean;
   /** Recent invocation time on a warm instance (EWMA), once there is one. */
   busyMs: number | undefined;
+  /** When each call running on this pool's instances started (monotonic ms), by call. */
+  readonly running: Map<object, number>;
   scaleTimer: TimerHandle | undefined;
   provisioned: ProvisionedInstances | undefined;
 }
@@ -187,13 +191,16 @@ export class Scheduler {
     this.#keepAlive.invocationStarted(admission.functionId, this.#options.clock());
     const pool = this.#poolFor(spec, admission.functionId);
     let instance: ExecutionInstance | undefined;
+    const call = {};
     try {
       instance = pool.provisioned?.idle.pop() ?? pool.idle.pop()?.instance ?? (await this.#waitForInstance(pool));
       const started = this.#timers.now();
+      pool.running.set(call, started);
       const result = await work(instance);
       pool.busyMs = ewma(pool.busyMs, this.#timers.now() - started);
       return result;
     } finally {
+      pool.running.delete(call);
       this.#inFlight--;
       const left = (this.#inFlightByFunction.get(admission.functionId) ?? 1) - 1;
       if (left === 0) this.#inFlightByFunction.delete(admission.functionId);
@@ -270,7 +277,7 @@ export class Scheduler {
     const key = poolKey(functionId, spec);
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false, busyMs: undefined, scaleTimer: undefined, provisioned: undefined };
+      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false, busyMs: undefined, running: new Map(), scaleTimer: undefined, provisioned: undefined };
       this.#pools.set(key, pool);
     }
     return pool;
@@ -279,20 +286,39 @@ export class Scheduler {
   #waitForInstance(pool: VersionPool): Promise<ExecutionInstance> {
     const promise = new Promise<ExecutionInstance>((resolve, reject) => pool.waiters.push({ resolve, reject }));
     if (pool.starting < pool.waiters.length) {
-      const busy = pool.live - pool.starting - pool.idle.length;
-      if (busy > 0 && pool.busyMs !== undefined && pool.busyMs < this.#coldStartMs) this.#scaleLater(pool);
+      if (this.#queueBeatsColdStart(pool)) this.#scaleLater(pool);
       else this.#startOne(pool);
     }
     return promise;
   }
 
-  /** Starts one more instance after a cold-start time if calls are still waiting then. */
+  /**
+   * Whether the calls waiting for this pool are served sooner by its busy instances than by a
+   * new one: the function is quicker than a cold start and the queue, spread over the busy
+   * instances, drains within one cold-start time.
+   */
+  #queueBeatsColdStart(pool: VersionPool): boolean {
+    if (pool.busyMs === undefined || pool.busyMs >= this.#coldStartMs) return false;
+    // Only calls younger than a cold start count as soon free: one that has run longer is not
+    // a typical call of this function (a slow request, a changed workload), and may run long.
+    const now = this.#timers.now();
+    let freeSoon = 0;
+    for (const started of pool.running.values()) if (now - started < this.#coldStartMs) freeSoon++;
+    if (freeSoon === 0) return false;
+    const queued = pool.waiters.length - pool.starting;
+    return (queued * pool.busyMs) / freeSoon < this.#coldStartMs;
+  }
+
+  /**
+   * While calls wait, looks again after a cold-start time: starts one more instance if the
+   * queue still would not drain sooner without it.
+   */
   #scaleLater(pool: VersionPool): void {
     if (pool.scaleTimer !== undefined) return;
     pool.scaleTimer = this.#timers.setTimeout(() => {
       pool.scaleTimer = undefined;
       if (this.#state !== 'running' || pool.waiters.length <= pool.starting) return;
-      this.#startOne(pool);
+      if (!this.#queueBeatsColdStart(pool)) this.#startOne(pool);
       if (pool.waiters.length > pool.starting) this.#scaleLater(pool);
     }, Math.ceil(this.#coldStartMs));
   }

@@ -9,6 +9,7 @@ import FindMyWay, { type HTTPVersion } from 'find-my-way';
 import { NimbusError } from '../../errors.js';
 import type { Scope } from '../../store/records.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { parseRequestTarget } from './request-target.js';
 import { accountOf, readCredentialScope } from '../../auth/credential-scope.js';
 import { isRefusal } from '../../auth/authenticator.js';
 import type { ApiRequest, ApiResponse, RawHttpHandler, RequestAuthenticator, Route, Surface } from './types.js';
@@ -107,7 +108,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       if (!server.listening) res.shouldKeepAlive = false;
       send(res, response, requestId);
     };
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestTarget(rawUrl);
     const credential = readCredentialScope(req.headers, url.searchParams);
     const target = credential ? byService.get(credential.service) : mounted.find((m) => m.surface.matchesUnsigned(url.pathname));
     if (!target) {

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthSurface, Caller, Refusal } from '../../auth/authenticator.js';
 import type { Scope } from '../../store/records.js';
+import type { RequestTarget } from './request-target.js';
 
 export interface ApiRequest {
   readonly method: string;
@@ -59,7 +60,7 @@ export interface SurfaceAuth {
 
 /** Checks a request before its surface sees it (src/auth/authenticator.ts). */
 export interface RequestAuthenticator {
-  authenticate(req: IncomingMessage, url: URL, surface: AuthSurface, body?: Buffer): Promise<Caller | Refusal>;
+  authenticate(req: IncomingMessage, url: RequestTarget, surface: AuthSurface, body?: Buffer): Promise<Caller | Refusal>;
 }
 
 /**

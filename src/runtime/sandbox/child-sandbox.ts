@@ -103,6 +103,8 @@ export class ChildSandbox implements Sandbox {
   #ready: ReadyMessage | undefined;
   #readyWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   #guestPid: number | undefined;
+  /** MemorySize of the assigned function: its CPU share is applied after INIT (limitCpu). */
+  #memoryMb: number | undefined;
   #guestStatus: PreadFile | undefined;
   #lastPeak: number | undefined;
   #network: NetworkAttachment | undefined;
@@ -177,10 +179,8 @@ export class ChildSandbox implements Sandbox {
     if (spec.tmpMb !== this.tmpMb) throw new SandboxError(`sandbox was started with tmpMb ${this.tmpMb}, function needs ${spec.tmpMb}`);
     this.#state = 'assigning';
     try {
-      if (this.#params.cgroup) {
-        this.#params.cgroup.setMemoryLimit(spec.memoryMb * MIB);
-        this.#params.cgroup.setCpuLimit(spec.memoryMb);
-      }
+      this.#memoryMb = spec.memoryMb;
+      if (this.#params.cgroup) this.#params.cgroup.setMemoryLimit(spec.memoryMb * MIB);
       else if (this.#params.limitWithoutCgroup) {
         const guest = this.#guest();
         if (guest === undefined) throw new SandboxError('cannot find the guest process to limit its memory');
@@ -195,6 +195,10 @@ export class ChildSandbox implements Sandbox {
     }
     if (this.#dead) throw new SandboxError('sandbox exited while being assigned');
     this.#state = 'assigned';
+  }
+
+  limitCpu(): void {
+    if (this.#memoryMb !== undefined && !this.#dead) this.#params.cgroup?.setCpuLimit(this.#memoryMb);
   }
 
   send(message: HostMessage, body?: Uint8Array): void {

@@ -90,6 +90,12 @@ export interface Sandbox {
   readonly exited: Promise<SandboxExit>;
   /** Binds code and applies limits; only from 'idle'. Rejects (and the sandbox is unusable) on failure. */
   assign(spec: SandboxSpec): Promise<void>;
+  /**
+   * Applies the CPU share of the assigned MemorySize (cgroup, when there is a cpu controller).
+   * Called once INIT is over: INIT runs unthrottled, so a 128 MB function's cold start is not
+   * 14 times slower than a 1,769 MB one's.
+   */
+  limitCpu(): void;
   /** Sends one message to the guest; ignored once exited. */
   send(message: HostMessage, body?: Uint8Array): void;
   /** Subscribes to guest messages (after `ready`); returns the unsubscribe function. */

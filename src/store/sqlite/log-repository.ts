@@ -1,6 +1,7 @@
 // LogRepository on SQLite: one row per line, appended in batches.
 import type { LogGroupSummary, LogRepository, LogStreamSummary } from '../ports.js';
 import type { LogEvent, StoredLogEvent } from '../records.js';
+import { bulkInserter } from './bulk-insert.js';
 import type { Db } from './database.js';
 
 export interface LogRow { id: number; account: string; region: string; log_group: string; log_stream: string; timestamp: number; request_id: string | null; message: string }
@@ -21,10 +22,9 @@ const SCAN_WHERE = `account = @account AND region = @region AND log_group = @log
     AND timestamp >= @from AND timestamp < @until`;
 
 export function createSqliteLogRepository(db: Db): LogRepository {
-  const insert = db.prepare(`INSERT INTO log_events (account, region, log_group, log_stream, timestamp, request_id, message)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insert = bulkInserter(db, 'log_events', ['account', 'region', 'log_group', 'log_stream', 'timestamp', 'request_id', 'message']);
   const appendAll = db.transaction((events: readonly LogEvent[]) => {
-    for (const e of events) insert.run(e.account, e.region, e.logGroup, e.logStream, e.timestamp, e.requestId ?? null, e.message);
+    insert(events.map((e) => [e.account, e.region, e.logGroup, e.logStream, e.timestamp, e.requestId ?? null, e.message]));
   });
   const select = db.prepare(`SELECT * FROM log_events WHERE account = @account AND region = @region AND log_group = @logGroup
     AND id > @afterId AND timestamp >= @since AND (@requestId IS NULL OR request_id = @requestId) ORDER BY id LIMIT @limit`);

@@ -1,6 +1,7 @@
 // UsageRepository on SQLite: usage records appended in batches (one transaction per
 // flush), aggregated in SQL for reports, and the backlog figures for /metrics.
 import type { StoredUsageRecord, UsageGrouping, UsageRecord, UsageRepository, UsageTotals } from '../usage-ports.js';
+import { bulkInserter } from './bulk-insert.js';
 import type { Db } from './database.js';
 import { createSqliteBacklogReader } from './usage-backlog.js';
 
@@ -29,12 +30,15 @@ const RANGE_WHERE = `account = @account AND region = @region AND start_ms >= @si
   AND (@function IS NULL OR function = @function)`;
 
 export function createSqliteUsageRepository(db: Db): UsageRepository {
-  const insert = db.prepare(`INSERT INTO usage_records (account, region, function, request_id, version, qualifier, trigger, architecture,
-    start_ms, duration_ms, billed_ms, memory_mb, max_memory_mb, init_ms, start_type, outcome, request_bytes, response_bytes)
-    VALUES (@account, @region, @function, @requestId, @version, @qualifier, @trigger, @architecture, @startedAt, @durationMs, @billedMs,
-    @memoryMb, @maxMemoryUsedMb, @initDurationMs, @startType, @outcome, @requestBytes, @responseBytes)`);
+  const insert = bulkInserter(db, 'usage_records', [
+    'account', 'region', 'function', 'request_id', 'version', 'qualifier', 'trigger', 'architecture', 'start_ms', 'duration_ms', 'billed_ms',
+    'memory_mb', 'max_memory_mb', 'init_ms', 'start_type', 'outcome', 'request_bytes', 'response_bytes',
+  ]);
   const appendAll = db.transaction((records: readonly UsageRecord[]) => {
-    for (const r of records) insert.run({ ...r, qualifier: r.qualifier ?? null, initDurationMs: r.initDurationMs ?? null });
+    insert(records.map((r) => [
+      r.account, r.region, r.function, r.requestId, r.version, r.qualifier ?? null, r.trigger, r.architecture, r.startedAt, r.durationMs,
+      r.billedMs, r.memoryMb, r.maxMemoryUsedMb, r.initDurationMs ?? null, r.startType, r.outcome, r.requestBytes, r.responseBytes,
+    ]));
   });
   const prune = db.prepare('DELETE FROM usage_records WHERE start_ms < ?');
   const totals = Object.fromEntries(Object.entries(GROUP_KEYS).map(([by, key]) => [by, db.prepare(`SELECT ${key} AS key, architecture,
