@@ -1,5 +1,5 @@
 // The Lambda `context` object (RIC InvokeContext.js + CallbackContext.js, lambda-reference.md §4.2).
-import type { FunctionInit, InvokeMessage } from '../protocol/messages.js';
+import type { FunctionInit, StartedInvoke } from '../protocol/messages.js';
 
 export interface Completion {
   /** callback(err, result): a result waits for the loop to drain when callbackWaitsForEmptyEventLoop. */
@@ -34,7 +34,7 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
-export function buildContext(fn: FunctionInit, msg: InvokeMessage, completion: Completion): LambdaContext {
+export function buildContext(fn: FunctionInit, msg: StartedInvoke, completion: Completion): LambdaContext {
   let waitForEmptyEventLoop = true;
   const deadline = msg.deadlineMs;
   const done = (err?: unknown, result?: unknown): void => completion.done(err, result);

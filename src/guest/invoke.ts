@@ -6,7 +6,7 @@
 //   - context.done/succeed/fail → at once;
 //   - returns anything else and never calls back → `null` once the loop drains.
 // The first completion wins; later ones are ignored, as in the RIC.
-import type { ErrorPayload, FunctionInit, InvokeMessage } from '../protocol/messages.js';
+import type { ErrorPayload, FunctionInit, StartedInvoke } from '../protocol/messages.js';
 import { buildContext } from './context.js';
 import type { LambdaContext } from './context.js';
 import { DrainTracker } from './drain.js';
@@ -16,6 +16,8 @@ import type { Handler } from './handler.js';
 export type InvokeOutcome = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly error: ErrorPayload };
 
 const tracker = new DrainTracker();
+/** How long the loop must stay drained before a handler that never called back gets `null` (drain.ts). */
+const NULL_SETTLE_MS = 20;
 
 function serialize(result: unknown): InvokeOutcome {
   let text: string;
@@ -42,7 +44,7 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-export function runInvoke(fn: FunctionInit, handler: Handler, isAsync: boolean, msg: InvokeMessage, body: Buffer): Promise<InvokeOutcome> {
+export function runInvoke(fn: FunctionInit, handler: Handler, isAsync: boolean, msg: StartedInvoke, body: Buffer): Promise<InvokeOutcome> {
   return new Promise<InvokeOutcome>((resolve) => {
     let finished = false;
     const finish = (outcome: () => InvokeOutcome): void => {
@@ -81,7 +83,7 @@ export function runInvoke(fn: FunctionInit, handler: Handler, isAsync: boolean, 
     } else if (!finished && !calledBack && !isAsync) {
       // Neither a promise nor (yet) a callback: the RIC posts null when the loop drains,
       // unless the callback comes first (callback() replaces this waiter).
-      tracker.whenDrained(() => done(null, null));
+      tracker.whenDrained(() => done(null, null), NULL_SETTLE_MS);
     }
   });
 }

@@ -4,7 +4,7 @@
 // at a time.
 import { Module } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import type { ErrorPayload, FunctionInit, HostMessage, InvokeMessage } from '../protocol/messages.js';
+import type { ErrorPayload, FunctionInit, HostMessage, InvokeMessage, StartedInvoke } from '../protocol/messages.js';
 import { configureLogging, patchConsole } from './console.js';
 import { enableSourceMaps, openInspectorIfAsked } from './debugging.js';
 import type { LogState } from './console.js';
@@ -46,6 +46,12 @@ let current: string | undefined;
 let queue: Promise<void> = Promise.resolve();
 /** The streaming invocation in progress: acks reach it at once, not behind the invocation in the queue. */
 let streaming: { readonly requestId: string; readonly invocation: StreamingInvocation } | undefined;
+/** Invocations received and not begun (the host may send one while another runs). */
+const waiting = new Set<string>();
+/** Invocations the host took back before they began (answered `cancelled` at once): skipped. */
+const cancelled = new Set<string>();
+/** Set by fatal(): the process exits once its last message is flushed. */
+let dying = false;
 /** Set when the function brings its own runtime (provided.*, python3.*): it gets the invocations. */
 let custom: CustomRuntime | undefined;
 
@@ -55,6 +61,15 @@ const conn = new HostConnection(HOST_FD, (message, body) => {
     if (streaming?.requestId === message.requestId) streaming.invocation.ack(message.bytes);
     return;
   }
+  if (message.t === 'cancel') {
+    // Not begun (this process runs one thing at a time, so that is certain now): skipped when its turn comes.
+    if (waiting.delete(message.requestId)) {
+      cancelled.add(message.requestId);
+      conn.send({ t: 'cancelled', requestId: message.requestId });
+    }
+    return;
+  }
+  if (message.t === 'invoke') waiting.add(message.requestId);
   queue = queue
     .then(() => handle(message, body))
     .catch((err: unknown) => fatal('Uncaught Exception', err, toErrorPayload(err), 129));
@@ -92,7 +107,10 @@ async function init(fn: FunctionInit): Promise<void> {
   }
 }
 
-async function invoke(msg: InvokeMessage, body: Buffer): Promise<void> {
+async function invoke(sent: InvokeMessage, body: Buffer): Promise<void> {
+  // The host may have sent it while another ran: its time starts now.
+  const msg: StartedInvoke = { ...sent, deadlineMs: Date.now() + sent.timeoutMs };
+  const began = performance.now();
   if (custom) return custom.invoke(msg, body);
   if (!loaded) throw new Error('guest: invoke before a successful init');
   current = msg.requestId;
@@ -103,12 +121,12 @@ async function invoke(msg: InvokeMessage, body: Buffer): Promise<void> {
   const outcome = await runInvoke(loaded.fn, loaded.handler, loaded.isAsync, msg, body);
   if (current !== msg.requestId) return; // already failed by an uncaught error
   current = undefined;
-  if (outcome.ok) conn.send({ t: 'result', requestId: msg.requestId }, outcome.body);
+  if (outcome.ok) conn.send({ t: 'result', requestId: msg.requestId, runMs: performance.now() - began }, outcome.body);
   else conn.send({ t: 'error', requestId: msg.requestId, error: outcome.error });
 }
 
 /** A streamified handler: chunks leave as written, then `stream-end` or `error`. */
-async function invokeStreaming(fn: Loaded, msg: InvokeMessage, body: Buffer): Promise<void> {
+async function invokeStreaming(fn: Loaded, msg: StartedInvoke, body: Buffer): Promise<void> {
   const { requestId } = msg;
   const invocation = startStreamingInvoke(fn.fn, fn.handler, fn.stream, msg, body, {
     chunk: (bytes, contentType) => {
@@ -126,12 +144,20 @@ async function invokeStreaming(fn: Loaded, msg: InvokeMessage, body: Buffer): Pr
 }
 
 async function handle(message: HostMessage, body: Buffer): Promise<void> {
+  // After a fatal error the process is on its way out: a queued invocation must not begin
+  // (the host runs it elsewhere, as one that never started).
+  if (dying) return;
   if (message.t === 'init') await init(message.function);
-  else if (message.t === 'invoke') await invoke(message, body);
+  else if (message.t === 'invoke') {
+    if (cancelled.delete(message.requestId)) return;
+    waiting.delete(message.requestId);
+    await invoke(message, body);
+  }
 }
 
 /** Logs like the RIC, reports to the host (invoke error or init error), then exits. */
 function fatal(label: string, err: unknown, payload: ErrorPayload, exitCode: number): void {
+  dying = true;
   console.error(label, toFormatted(err));
   const exit = (): never => process.exit(exitCode);
   const requestId = current;

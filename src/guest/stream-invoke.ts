@@ -6,7 +6,7 @@
 //   for the end of the chunked request). A rejection, a thrown error or a stream error fails
 //   it: what was written so far is flushed first, then the error is reported (the RIC's
 //   error trailers after the body).
-import type { ErrorPayload, FunctionInit, InvokeMessage } from '../protocol/messages.js';
+import type { ErrorPayload, FunctionInit, StartedInvoke } from '../protocol/messages.js';
 import { buildContext } from './context.js';
 import { toErrorPayload, toFormatted } from './errors.js';
 import type { Handler } from './handler.js';
@@ -30,7 +30,7 @@ export interface StreamingInvocation {
 }
 
 export function startStreamingInvoke(
-  fn: FunctionInit, handler: Handler, meta: StreamingMetadata, msg: InvokeMessage, body: Buffer, transport: ChunkTransport,
+  fn: FunctionInit, handler: Handler, meta: StreamingMetadata, msg: StartedInvoke, body: Buffer, transport: ChunkTransport,
 ): StreamingInvocation {
   const stream = new ResponseStream(transport, meta.highWaterMark);
   const outcome = new Promise<StreamOutcome>((resolve) => {

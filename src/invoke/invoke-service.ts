@@ -5,7 +5,7 @@
 import type { FunctionKey } from '../store/records.js';
 import type { Clock } from '../util/time.js';
 import type { ExecutionInstance, InstanceOutcome, InvocationInput, InvocationResult, LogLine, ResponseSink } from '../runtime/execution-types.js';
-import type { Scheduler } from '../runtime/scheduler.js';
+import type { RunOptions, Scheduler } from '../runtime/scheduler.js';
 import { billedDuration, endLine, logTail, reportLine, startLine } from '../logs/platform-lines.js';
 import type { FunctionResolver, ResolvedFunction } from './function-resolver.js';
 import { invocationTrace } from './trace-header.js';
@@ -89,7 +89,7 @@ export class InvokeService {
 
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
     const fn = request.resolved ?? (await this.#deps.resolver.resolve(request.key, request.qualifier));
-    return this.#run(request, fn, async (instance) => {
+    return this.#run(request, fn, { mayQueue: true }, async (instance) => {
       const outcome = await instance.invoke(this.#input(request, fn.invokedArn));
       const { result } = outcome;
       const payload = result.kind === 'success' ? result.payload : errorPayload(result);
@@ -121,7 +121,7 @@ export class InvokeService {
         return sink.write(chunk);
       },
     };
-    return this.#run(request, fn, async (instance) => {
+    return this.#run(request, fn, {}, async (instance) => {
       const outcome = await instance.invokeStream(this.#input(request, fn.invokedArn), responseSink);
       const lines = this.#record(request, fn, instance, outcome, responseBytes);
       const { result } = outcome;
@@ -135,9 +135,9 @@ export class InvokeService {
   }
 
   /** Admits and runs; a throttled call is published too (metering counts it, nothing is billed). */
-  async #run<T>(request: InvokeRequest, fn: ResolvedFunction, work: (instance: ExecutionInstance) => Promise<T>): Promise<T> {
+  async #run<T>(request: InvokeRequest, fn: ResolvedFunction, options: RunOptions, work: (instance: ExecutionInstance) => Promise<T>): Promise<T> {
     try {
-      return await this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, work);
+      return await this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, work, options);
     } catch (err) {
       if (err instanceof NimbusError && err.code === 'TooManyRequestsException') {
         this.#deps.invocations.publish({

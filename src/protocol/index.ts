@@ -6,6 +6,8 @@ export {
   MAX_STREAM_RESPONSE_BYTES, STREAM_WINDOW_BYTES, MAX_CHUNK_BYTES, JSON_CONTENT_TYPE, DEFAULT_STREAM_CONTENT_TYPE,
 } from './messages.js';
 export type {
+  CancelledMessage,
+  CancelMessage,
   ChunkMessage,
   ErrorPayload,
   FunctionInit,
@@ -21,6 +23,7 @@ export type {
   ReadyMessage,
   ResultMessage,
   ErrorMessage,
+  StartedInvoke,
   StreamAckMessage,
   StreamEndMessage,
 } from './messages.js';

@@ -74,17 +74,28 @@ export interface InitMessage {
   readonly function: FunctionInit;
 }
 
+/**
+ * One invocation. The host may send the next ones while one runs (short functions under load,
+ * see runtime/instance.ts): the guest runs them one at a time, in order, and each one's
+ * deadline starts when it starts.
+ */
 export interface InvokeMessage {
   readonly t: 'invoke';
   readonly requestId: string;
-  /** Epoch ms at which the host kills the invocation. */
-  readonly deadlineMs: number;
+  /** The function's timeout; the host kills the invocation this long after it started. */
+  readonly timeoutMs: number;
   readonly invokedFunctionArn: string;
   /** Client context as JSON text (the decoded `X-Amz-Client-Context`). */
   readonly clientContext?: string;
   /** Cognito identity as JSON text. */
   readonly identity?: string;
   readonly traceId?: string;
+}
+
+/** An invocation as the guest runs it: its deadline fixed when it started. */
+export interface StartedInvoke extends InvokeMessage {
+  /** Epoch ms: the start plus timeoutMs. */
+  readonly deadlineMs: number;
 }
 
 /** The host handed `bytes` more streamed bytes of `requestId` on (see STREAM_WINDOW_BYTES). */
@@ -94,7 +105,16 @@ export interface StreamAckMessage {
   readonly bytes: number;
 }
 
-export type HostMessage = InitMessage | InvokeMessage | StreamAckMessage;
+/**
+ * Take back a queued invocation that has not begun (the one running before it takes long):
+ * the guest answers `cancelled` and skips it, or, when it had begun already, runs it as usual.
+ */
+export interface CancelMessage {
+  readonly t: 'cancel';
+  readonly requestId: string;
+}
+
+export type HostMessage = InitMessage | InvokeMessage | StreamAckMessage | CancelMessage;
 
 // guest → host
 
@@ -128,6 +148,8 @@ export interface LogMessage {
 export interface ResultMessage {
   readonly t: 'result';
   readonly requestId: string;
+  /** How long the guest spent on it (ms), its own clock: what an instance takes per call, without the host's delays. */
+  readonly runMs?: number;
 }
 
 export interface ErrorMessage {
@@ -154,7 +176,13 @@ export interface StreamEndMessage {
   readonly contentType?: string;
 }
 
-export type GuestMessage = ReadyMessage | InitOkMessage | InitErrorMessage | LogMessage | ResultMessage | ErrorMessage | ChunkMessage | StreamEndMessage;
+/** A queued invocation was taken back before it began (see CancelMessage): it never ran. */
+export interface CancelledMessage {
+  readonly t: 'cancelled';
+  readonly requestId: string;
+}
+
+export type GuestMessage = ReadyMessage | InitOkMessage | InitErrorMessage | LogMessage | ResultMessage | ErrorMessage | ChunkMessage | StreamEndMessage | CancelledMessage;
 
 type Obj = Record<string, unknown>;
 
@@ -207,7 +235,13 @@ export function parseGuestMessage(header: unknown): GuestMessage | undefined {
     }
     case 'result': {
       const requestId = header['requestId'];
-      return str(requestId) ? { t: 'result', requestId } : undefined;
+      const runMs = header['runMs'];
+      if (!str(requestId)) return undefined;
+      return finite(runMs) && runMs >= 0 ? { t: 'result', requestId, runMs } : { t: 'result', requestId };
+    }
+    case 'cancelled': {
+      const requestId = header['requestId'];
+      return str(requestId) ? { t: 'cancelled', requestId } : undefined;
     }
     case 'error': {
       const requestId = header['requestId'];
@@ -240,9 +274,10 @@ export function parseHostMessage(header: unknown): HostMessage | undefined {
     return header as unknown as InitMessage;
   }
   if (header['t'] === 'invoke') {
-    if (!str(header['requestId']) || !finite(header['deadlineMs']) || !str(header['invokedFunctionArn'])) return undefined;
+    if (!str(header['requestId']) || !finite(header['timeoutMs']) || !str(header['invokedFunctionArn'])) return undefined;
     return header as unknown as InvokeMessage;
   }
+  if (header['t'] === 'cancel') return str(header['requestId']) ? (header as unknown as CancelMessage) : undefined;
   if (header['t'] === 'stream-ack') {
     if (!str(header['requestId']) || !finite(header['bytes'])) return undefined;
     return header as unknown as StreamAckMessage;

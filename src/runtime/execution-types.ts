@@ -100,6 +100,16 @@ export interface ExecutionInstance {
   readonly alive: boolean;
   /** INIT failed (the first invoke reports it); provisioned concurrency then says FAILED. */
   readonly initFailed?: boolean;
+  /**
+   * True when invoke() may be called while a call runs (pipelining): the call goes to the
+   * guest at once and runs after the ones before it, one at a time. Its promise rejects with
+   * InvocationNotStarted if the instance dies before it began (run it elsewhere).
+   */
+  readonly queues?: boolean;
+  /** How long the guest itself spent on the last call that succeeded (ms), when it said: the instance's own time per call. */
+  readonly lastRunMs?: number | undefined;
+  /** Takes back the calls queued behind a running one that runs long; they reject with InvocationNotStarted unless they had begun. */
+  takeBackQueued?(): void;
   invoke(input: InvocationInput): Promise<InstanceOutcome>;
   /**
    * The same invocation, its response delivered to `sink` as the function writes it (a
@@ -121,4 +131,9 @@ export interface InstanceFactory {
   /** `provisioned-concurrency`: made ahead of traffic (AWS_LAMBDA_INITIALIZATION_TYPE, no Init Duration reported). */
   create(spec: FunctionSpec, initType?: InitType): Promise<ExecutionInstance>;
   dispose(): Promise<void>;
+}
+
+/** A call queued on an instance that died before the call began: it never ran, so it can run on another. */
+export class InvocationNotStarted extends Error {
+  override readonly name = 'InvocationNotStarted';
 }

@@ -9,7 +9,7 @@ import type { FunctionCredentials } from '../auth/function-credentials.js';
 import { performance } from 'node:perf_hooks';
 import { MAX_RESPONSE_BYTES } from '../protocol/index.js';
 import type { ErrorPayload, GuestMessage } from '../protocol/index.js';
-import type { ExecutionInstance, FunctionSpec, InstanceOutcome, InvocationInput, InvocationResult, LogLine, ResponseSink } from './execution-types.js';
+import { InvocationNotStarted, type ExecutionInstance, type FunctionSpec, type InstanceOutcome, type InvocationInput, type InvocationResult, type LogLine, type ResponseSink } from './execution-types.js';
 import { functionEnvironment } from './function-environment.js';
 import { runtimeBootstrap } from './runtime-bootstrap.js';
 import type { FrameBody, Sandbox, SandboxExit } from './sandbox/index.js';
@@ -38,6 +38,15 @@ export interface InstanceOptions {
   readonly initTimeoutMs?: number;
   /** Epoch ms (injectable for tests). */
   readonly now?: () => number;
+}
+
+/** A call sent to the guest while another ran; it starts when the ones before it have finished. */
+interface QueuedCall {
+  readonly input: InvocationInput;
+  readonly resolve: (outcome: InstanceOutcome) => void;
+  readonly reject: (err: unknown) => void;
+  /** takeBackQueued() asked the guest to skip it; the guest answers `cancelled`, or runs it if it had begun. */
+  takenBack: boolean;
 }
 
 type Failure = { readonly error: ErrorPayload; readonly cause: Extract<InvocationResult, { kind: 'error' }>['cause'] };
@@ -77,6 +86,7 @@ export class SandboxInstance implements ExecutionInstance {
   readonly logStream: string;
   readonly memoryMb: number;
   readonly initType: 'on-demand' | 'provisioned-concurrency';
+  lastRunMs: number | undefined;
 
   readonly #sandbox: Sandbox;
   readonly #spec: FunctionSpec;
@@ -91,6 +101,9 @@ export class SandboxInstance implements ExecutionInstance {
   /** INIT failed: the first invoke reports this (request id filled in then). */
   #initFailure: ((requestId: string) => Failure) | undefined;
   #exit: SandboxExit | undefined;
+  /** Calls sent to the guest that start after the running one (see queues). */
+  readonly #queued: QueuedCall[] = [];
+  #takesQueue = false;
 
   private constructor(options: InstanceOptions) {
     this.#sandbox = options.sandbox;
@@ -136,27 +149,74 @@ export class SandboxInstance implements ExecutionInstance {
     return this.#initFailure !== undefined;
   }
 
+  /** Node.js functions take queued calls (a custom runtime's bootstrap polls for one call at a time). */
+  get queues(): boolean {
+    return this.#takesQueue;
+  }
+
   invoke(input: InvocationInput): Promise<InstanceOutcome> {
-    return this.#run(input, undefined);
+    if (this.#state === 'busy' && this.#takesQueue) return this.#enqueue(input);
+    return this.#run(input, undefined, false);
   }
 
   invokeStream(input: InvocationInput, sink: ResponseSink): Promise<InstanceOutcome> {
-    return this.#run(input, sink);
+    return this.#run(input, sink, false);
   }
 
-  async #run(input: InvocationInput, sink: ResponseSink | undefined): Promise<InstanceOutcome> {
-    if (this.#state === 'busy') throw new Error(`instance ${this.id} is busy (one request at a time)`);
+  /** Sends a call to the guest now; it starts when the calls before it have finished. */
+  #enqueue(input: InvocationInput): Promise<InstanceOutcome> {
+    return new Promise<InstanceOutcome>((resolve, reject) => {
+      this.#queued.push({ input, resolve, reject, takenBack: false });
+      this.#sendInvoke(input);
+    });
+  }
+
+  #sendInvoke(input: InvocationInput): void {
+    this.#sandbox.send(
+      {
+        t: 'invoke', requestId: input.requestId, timeoutMs: this.#spec.timeoutSec * 1000, invokedFunctionArn: input.invokedFunctionArn,
+        ...(input.clientContext !== undefined ? { clientContext: input.clientContext } : {}),
+        ...(input.traceId !== undefined ? { traceId: input.traceId } : {}),
+      },
+      input.payload,
+    );
+  }
+
+  /**
+   * Asks the guest to skip the calls queued behind the running one (it runs long): each then
+   * rejects with InvocationNotStarted, or completes as usual if it had begun already.
+   */
+  takeBackQueued(): void {
+    for (const call of this.#queued) {
+      if (call.takenBack) continue;
+      call.takenBack = true;
+      this.#sandbox.send({ t: 'cancel', requestId: call.input.requestId });
+    }
+  }
+
+  /** Starts the next queued call, in the same tick the one before it finished (its frames may follow in the same read). */
+  #startQueued(): boolean {
+    const next = this.#queued.shift();
+    if (next === undefined) return false;
+    this.#run(next.input, undefined, true).then(next.resolve, next.reject);
+    return true;
+  }
+
+  /** The instance died: calls still queued never began. */
+  #dropQueued(): void {
+    for (const call of this.#queued.splice(0)) call.reject(new InvocationNotStarted(`instance ${this.id} ended before call ${call.input.requestId} began`));
+  }
+
+  /** `sent`: a queued call, already sent, starting now. */
+  async #run(input: InvocationInput, sink: ResponseSink | undefined, sent: boolean): Promise<InstanceOutcome> {
+    if (this.#state === 'busy' && !sent) throw new Error(`instance ${this.id} is busy (one request at a time)`);
     const startedAt = this.#now();
     const t0 = performance.now();
     const initDurationMs = this.#initDurationMs;
     this.#initDurationMs = undefined;
+    const memoryUsedMb = (): number => Math.ceil((this.#sandbox.peakMemoryBytes() ?? 0) / MIB);
     const outcome = (result: InvocationResult): InstanceOutcome => ({
-      result,
-      lines: this.#takeLines(),
-      startedAt,
-      durationMs: performance.now() - t0,
-      initDurationMs,
-      maxMemoryUsedMb: Math.ceil((this.#sandbox.peakMemoryBytes() ?? 0) / MIB),
+      result, lines: this.#takeLines(), startedAt, durationMs: performance.now() - t0, initDurationMs, maxMemoryUsedMb: memoryUsedMb(),
     });
 
     const initFailure = this.#initFailure;
@@ -168,6 +228,7 @@ export class SandboxInstance implements ExecutionInstance {
     }
     if (this.#state === 'dead' || this.#exit) {
       this.#state = 'dead';
+      this.#dropQueued();
       return outcome({ kind: 'error', ...exitFailure(input.requestId, this.#exit ?? { code: null, signal: null, oomKilled: false, killedBy: null }, this.#spec.timeoutSec) });
     }
 
@@ -175,6 +236,10 @@ export class SandboxInstance implements ExecutionInstance {
     const deadlineMs = startedAt + this.#spec.timeoutSec * 1000;
     const { requestId } = input;
     let exiting = false;
+    /** The outcome, when the call ended with the instance alive: taken at once, before the next call's lines arrive. */
+    let settled: InstanceOutcome | undefined;
+    /** The guest skipped it (taken back before it began). */
+    let notStarted = false;
     /** Created on the first chunk: non-streaming handlers never pay for it. */
     let relay: StreamRelay | undefined;
     const result = await new Promise<InvocationResult>((resolve) => {
@@ -183,6 +248,11 @@ export class SandboxInstance implements ExecutionInstance {
         clearTimeout(timer);
         this.#waiter = undefined;
         relay?.close();
+        if (!exiting && this.#exit === undefined) {
+          if (!notStarted) settled = outcome(r);
+          // The next queued call is running in the guest already; its frames may follow in this same read.
+          if (!this.#startQueued()) this.#state = 'idle';
+        }
         resolve(r);
       };
       const tooLarge = (limit: number): InvocationResult => ({
@@ -198,6 +268,7 @@ export class SandboxInstance implements ExecutionInstance {
           finish({ kind: 'error', ...exitFailure(requestId, event.exit, this.#spec.timeoutSec) });
         } else if (event.message.t === 'result' && event.message.requestId === requestId) {
           const { frame } = event;
+          this.lastRunMs = event.message.runMs;
           if (frame.bodyTruncated || frame.bodyLength > MAX_RESPONSE_BYTES) {
             finish(tooLarge(MAX_RESPONSE_BYTES));
           } else if (sink === undefined) {
@@ -217,28 +288,23 @@ export class SandboxInstance implements ExecutionInstance {
         } else if (event.message.t === 'stream-end' && event.message.requestId === requestId) {
           relay ??= new StreamRelay(sink, () => undefined);
           finish({ kind: 'success', payload: relay.end(event.message.contentType) });
+        } else if (event.message.t === 'cancelled' && event.message.requestId === requestId) {
+          notStarted = true;
+          finish({ kind: 'success', payload: Buffer.alloc(0) });
         } else if (event.message.t === 'error' && event.message.requestId === requestId) {
           // An uncaught exception / unhandled rejection: the runtime exits after reporting it.
           exiting = event.message.exiting === true;
           finish({ kind: 'error', cause: 'handler', error: event.message.error });
         }
       };
-      this.#sandbox.send(
-        {
-          t: 'invoke', requestId, deadlineMs, invokedFunctionArn: input.invokedFunctionArn,
-          ...(input.clientContext !== undefined ? { clientContext: input.clientContext } : {}),
-          ...(input.traceId !== undefined ? { traceId: input.traceId } : {}),
-        },
-        input.payload,
-      );
+      if (!sent) this.#sendInvoke(input);
     });
+    if (notStarted) throw new InvocationNotStarted(`call ${requestId} was taken back from instance ${this.id} before it began`);
+    if (settled !== undefined) return settled;
     if (exiting) this.#sandbox.kill('requested');
-    if (exiting || this.#exit) {
-      await this.#sandbox.exited; // its last output lines belong to this invocation
-      this.#state = 'dead';
-    } else {
-      this.#state = 'idle';
-    }
+    await this.#sandbox.exited; // its last output lines belong to this invocation
+    this.#state = 'dead';
+    this.#dropQueued();
     return outcome(result);
   }
 
@@ -259,6 +325,7 @@ export class SandboxInstance implements ExecutionInstance {
     if (sandbox.tmpDir !== '/tmp') env['TMPDIR'] = sandbox.tmpDir;
     const limitMs = options.initTimeoutMs ?? INIT_TIMEOUT_MS;
     const bootstrap = runtimeBootstrap(spec.runtime, sandbox.taskRoot, sandbox.languagesDir);
+    this.#takesQueue = bootstrap === undefined;
     const failure = await new Promise<((requestId: string) => Failure) | undefined>((resolve) => {
       const timer = setTimeout(() => this.#waiter?.({ kind: 'timeout' }), limitMs);
       const finish = (f: ((requestId: string) => Failure) | undefined): void => {
@@ -303,7 +370,17 @@ export class SandboxInstance implements ExecutionInstance {
 
   #onMessage(message: GuestMessage, frame: FrameBody): void {
     if (message.t === 'log') this.#addLine(this.#now(), frame.body.toString('utf8'));
+    else if (message.t === 'cancelled' && this.#dropTakenBack(message.requestId)) return;
     else this.#waiter?.({ kind: 'message', message, frame });
+  }
+
+  /** A queued call the guest skipped (takeBackQueued): it never ran. False when it is the running one. */
+  #dropTakenBack(requestId: string): boolean {
+    const index = this.#queued.findIndex((call) => call.input.requestId === requestId);
+    if (index === -1) return false;
+    const [call] = this.#queued.splice(index, 1);
+    call?.reject(new InvocationNotStarted(`call ${requestId} was taken back from instance ${this.id} before it began`));
+    return true;
   }
 
   #addLine(timestamp: number, text: string): void {

@@ -23,7 +23,7 @@
 // over to on-demand instances when all are busy.
 import { NimbusError } from '../errors.js';
 import { systemTimers, type Clock, type TimerHandle, type Timers } from '../util/time.js';
-import type { ExecutionInstance, FunctionSpec, InstanceFactory } from './execution-types.js';
+import { InvocationNotStarted, type ExecutionInstance, type FunctionSpec, type InstanceFactory } from './execution-types.js';
 import { FixedKeepAlive } from './keep-alive/fixed.js';
 import type { IdleDecision, KeepAlivePolicy } from './keep-alive/policy.js';
 import { PrewarmTimers } from './keep-alive/prewarm-timers.js';
@@ -47,6 +47,17 @@ export interface SchedulerOptions {
     acquire(functionId: string, limit: number, holdMs: number): Promise<(() => void) | undefined>;
   };
 }
+
+export interface RunOptions {
+  /** The call may be queued on a busy instance (plain invocations; not a streamed response). */
+  readonly mayQueue?: boolean;
+}
+
+/** See Scheduler#longCallMs. */
+const LONG_CALL_FLOOR_MS = 50;
+
+/** Calls at most on one instance at once when pipelining: the running one and those queued behind it. */
+const MAX_QUEUED_PER_INSTANCE = 16;
 
 /** A cluster slot is held at most the function's timeout plus this (a node dying mid-call). */
 const CLUSTER_SLOT_MARGIN_MS = 30_000;
@@ -99,8 +110,8 @@ interface VersionPool {
   retired: boolean;
   /** Recent invocation time on a warm instance (EWMA), once there is one. */
   busyMs: number | undefined;
-  /** When each call running on this pool's instances started (monotonic ms), by call. */
-  readonly running: Map<object, number>;
+  /** Instances handed to calls, with how many calls hold each (more than one: calls queued on it, see run()). */
+  readonly holders: Map<ExecutionInstance, number>;
   scaleTimer: TimerHandle | undefined;
   provisioned: ProvisionedInstances | undefined;
 }
@@ -119,6 +130,8 @@ export interface InstancesSnapshot {
   readonly idle: number;
   readonly starting: number;
   readonly waiting: number;
+  /** Calls sent to a busy instance, to run after the one running there (pipelining). */
+  readonly queued: number;
   readonly idlePids: readonly number[];
 }
 
@@ -139,6 +152,19 @@ export class Scheduler {
   readonly #prewarms: PrewarmTimers;
   /** Recent time to make a ready instance (pool claim or spawn, plus INIT). */
   #coldStartMs = 20;
+  /**
+   * A call that has run this long is not a typical call of a short function (a slow request, a
+   * changed workload) and may run long: a cold start's time, but at least LONG_CALL_FLOOR_MS,
+   * since a host under load sees even sub-millisecond calls end milliseconds late.
+   */
+  get #longCallMs(): number {
+    return Math.max(this.#coldStartMs, LONG_CALL_FLOOR_MS);
+  }
+
+  /** When each busy instance's current call began (monotonic ms). */
+  readonly #busySince = new WeakMap<ExecutionInstance, number>();
+  /** A timer per instance with calls queued on it, to take them back if its running call runs long. */
+  readonly #queueWatches = new Map<ExecutionInstance, TimerHandle>();
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -156,11 +182,13 @@ export class Scheduler {
   snapshot(): InstancesSnapshot[] {
     const byFunction = new Map<string, InstancesSnapshot>();
     for (const pool of this.#pools.values()) {
-      const entry = byFunction.get(pool.functionId) ?? { functionId: pool.functionId, live: 0, idle: 0, starting: 0, waiting: 0, idlePids: [] };
+      const entry = byFunction.get(pool.functionId) ?? { functionId: pool.functionId, live: 0, idle: 0, starting: 0, waiting: 0, queued: 0, idlePids: [] };
+      let queued = 0;
+      for (const holders of pool.holders.values()) queued += holders - 1;
       byFunction.set(pool.functionId, {
         ...entry,
         live: entry.live + pool.live, idle: entry.idle + pool.idle.length + (pool.provisioned?.idle.length ?? 0),
-        starting: entry.starting + pool.starting, waiting: entry.waiting + pool.waiters.length,
+        starting: entry.starting + pool.starting, waiting: entry.waiting + pool.waiters.length, queued: entry.queued + queued,
         idlePids: [...entry.idlePids, ...[...pool.idle.map((e) => e.instance), ...(pool.provisioned?.idle ?? [])].flatMap((i) => (i.pid === undefined ? [] : [i.pid]))],
       });
     }
@@ -175,7 +203,7 @@ export class Scheduler {
    * Admits one invocation (or throws 429 with Lambda's Reason), gives `work` an instance
    * of `spec` for its duration, then returns the instance for reuse or discards it.
    */
-  async run<T>(spec: FunctionSpec, admission: Admission, work: (instance: ExecutionInstance) => Promise<T>): Promise<T> {
+  async run<T>(spec: FunctionSpec, admission: Admission, work: (instance: ExecutionInstance) => Promise<T>, options: RunOptions = {}): Promise<T> {
     if (this.#state !== 'running') throw new NimbusError('ServiceException', 'The platform is shutting down.');
     const functionCount = this.#inFlightByFunction.get(admission.functionId) ?? 0;
     if (admission.reservedConcurrency !== undefined && functionCount >= admission.reservedConcurrency) {
@@ -191,24 +219,105 @@ export class Scheduler {
     this.#keepAlive.invocationStarted(admission.functionId, this.#options.clock());
     const pool = this.#poolFor(spec, admission.functionId);
     let instance: ExecutionInstance | undefined;
-    const call = {};
     try {
-      instance = pool.provisioned?.idle.pop() ?? pool.idle.pop()?.instance ?? (await this.#waitForInstance(pool));
-      const started = this.#timers.now();
-      pool.running.set(call, started);
-      const result = await work(instance);
-      pool.busyMs = ewma(pool.busyMs, this.#timers.now() - started);
-      return result;
+      for (;;) {
+        instance = pool.provisioned?.idle.pop() ?? pool.idle.pop()?.instance ?? (options.mayQueue === true ? this.#queueOn(pool) : undefined) ?? (await this.#waitForInstance(pool));
+        const started = this.#timers.now();
+        this.#hold(pool, instance, started);
+        try {
+          const result = await work(instance);
+          // Its own time on the instance: as the guest measured it when it says (a host under load
+          // sees results late), else from when it (or, queued, the one before it) began.
+          const now = this.#timers.now();
+          pool.busyMs = ewma(pool.busyMs, instance.lastRunMs ?? now - Math.max(started, this.#busySince.get(instance) ?? started));
+          this.#busySince.set(instance, now);
+          return result;
+        } catch (err) {
+          if (!(err instanceof InvocationNotStarted)) throw err;
+          // Queued on an instance that died before it began: it never ran, so it runs on another.
+          this.#unhold(pool, instance);
+          instance = undefined;
+        }
+      }
     } finally {
-      pool.running.delete(call);
       this.#inFlight--;
       const left = (this.#inFlightByFunction.get(admission.functionId) ?? 1) - 1;
       if (left === 0) this.#inFlightByFunction.delete(admission.functionId);
       else this.#inFlightByFunction.set(admission.functionId, left);
       this.#keepAlive.invocationEnded(admission.functionId, this.#options.clock());
       releaseSlot?.();
-      if (instance) this.#release(pool, instance);
+      if (instance) this.#unhold(pool, instance);
     }
+  }
+
+  #hold(pool: VersionPool, instance: ExecutionInstance, now: number): void {
+    const holders = pool.holders.get(instance) ?? 0;
+    if (holders === 0) this.#busySince.set(instance, now);
+    pool.holders.set(instance, holders + 1);
+  }
+
+  /** A call is done with an instance; the last one gives it back. One with calls still queued takes a waiting call into its queue. */
+  #unhold(pool: VersionPool, instance: ExecutionInstance): void {
+    const left = (pool.holders.get(instance) ?? 1) - 1;
+    if (left > 0) {
+      pool.holders.set(instance, left);
+      if (pool.waiters.length > 0 && this.#canQueueOn(pool, instance, left)) {
+        pool.waiters.shift()?.resolve(instance);
+        this.#watchQueue(pool, instance);
+      }
+      return;
+    }
+    pool.holders.delete(instance);
+    this.#release(pool, instance);
+  }
+
+  /**
+   * Pipelining: a call that finds every instance busy is sent at once to the busy instance with
+   * the fewest calls queued, when the function is far quicker than a cold start and that queue
+   * drains within one. The guest runs its calls one at a time, in order (one request at a time
+   * per instance, as on Lambda); what is saved is the round trip through the host between
+   * them, which on two cores costs more than a sub-millisecond function itself.
+   */
+  #queueOn(pool: VersionPool): ExecutionInstance | undefined {
+    if (pool.waiters.length > 0) return undefined; // calls that came first go first
+    let best: ExecutionInstance | undefined;
+    let bestDepth = Number.POSITIVE_INFINITY;
+    for (const [instance, depth] of pool.holders) {
+      if (depth < bestDepth && this.#canQueueOn(pool, instance, depth)) {
+        best = instance;
+        bestDepth = depth;
+      }
+    }
+    if (best !== undefined) this.#watchQueue(pool, best);
+    return best;
+  }
+
+  /**
+   * Head-of-line blocking guard: if the call running on an instance with calls queued behind it
+   * has run long (longCallMs: a cold-start time, at least 50 ms), the queued ones are taken back
+   * and go where a new call would (an idle instance, another queue, or a new instance).
+   */
+  #watchQueue(pool: VersionPool, instance: ExecutionInstance): void {
+    if (this.#queueWatches.has(instance)) return;
+    const arm = (): void => {
+      const ranFor = this.#timers.now() - (this.#busySince.get(instance) ?? this.#timers.now());
+      this.#queueWatches.set(instance, this.#timers.setTimeout(check, Math.max(1, Math.ceil(this.#longCallMs - ranFor))));
+    };
+    const check = (): void => {
+      this.#queueWatches.delete(instance);
+      if ((pool.holders.get(instance) ?? 0) <= 1 || this.#state !== 'running') return;
+      const ranFor = this.#timers.now() - (this.#busySince.get(instance) ?? this.#timers.now());
+      if (ranFor >= this.#longCallMs) instance.takeBackQueued?.();
+      else arm();
+    };
+    arm();
+  }
+
+  #canQueueOn(pool: VersionPool, instance: ExecutionInstance, depth: number): boolean {
+    if (instance.queues !== true || !instance.alive || depth >= MAX_QUEUED_PER_INSTANCE) return false;
+    if (pool.busyMs === undefined || depth * pool.busyMs >= this.#coldStartMs) return false;
+    // Not behind a call that has run long already (longCallMs).
+    return this.#timers.now() - (this.#busySince.get(instance) ?? 0) < this.#longCallMs;
   }
 
   async #clusterSlot(gate: NonNullable<SchedulerOptions['clusterConcurrency']>, functionId: string, limit: number, timeoutSec: number): Promise<() => void> {
@@ -263,6 +372,8 @@ export class Scheduler {
     this.#state = 'disposed';
     this.#timers.clear(this.#reaper);
     this.#prewarms.dispose();
+    for (const watch of this.#queueWatches.values()) this.#timers.clear(watch);
+    this.#queueWatches.clear();
     const all: Promise<void>[] = [];
     for (const pool of this.#pools.values()) {
       this.#timers.clear(pool.scaleTimer);
@@ -277,7 +388,7 @@ export class Scheduler {
     const key = poolKey(functionId, spec);
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false, busyMs: undefined, running: new Map(), scaleTimer: undefined, provisioned: undefined };
+      pool = { key, functionId, spec, idle: [], waiters: [], starting: 0, live: 0, retired: false, busyMs: undefined, holders: new Map(), scaleTimer: undefined, provisioned: undefined };
       this.#pools.set(key, pool);
     }
     return pool;
@@ -299,13 +410,16 @@ export class Scheduler {
    */
   #queueBeatsColdStart(pool: VersionPool): boolean {
     if (pool.busyMs === undefined || pool.busyMs >= this.#coldStartMs) return false;
-    // Only calls younger than a cold start count as soon free: one that has run longer is not
-    // a typical call of this function (a slow request, a changed workload), and may run long.
+    // Only instances whose current call has not run long (longCallMs) count as soon free.
     const now = this.#timers.now();
     let freeSoon = 0;
-    for (const started of pool.running.values()) if (now - started < this.#coldStartMs) freeSoon++;
+    let queuedOnInstances = 0;
+    for (const [instance, holders] of pool.holders) {
+      if (now - (this.#busySince.get(instance) ?? now) < this.#longCallMs) freeSoon++;
+      queuedOnInstances += holders - 1;
+    }
     if (freeSoon === 0) return false;
-    const queued = pool.waiters.length - pool.starting;
+    const queued = pool.waiters.length - pool.starting + queuedOnInstances;
     return (queued * pool.busyMs) / freeSoon < this.#coldStartMs;
   }
 

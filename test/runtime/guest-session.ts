@@ -84,7 +84,7 @@ export class GuestSession {
   }
 
   async invoke(event: unknown, requestId = `req-${++seq}`): Promise<Reply> {
-    this.sandbox.send({ t: 'invoke', requestId, deadlineMs: Date.now() + 10_000, invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }, Buffer.from(JSON.stringify(event)));
+    this.sandbox.send({ t: 'invoke', requestId, timeoutMs: 10_000, invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }, Buffer.from(JSON.stringify(event)));
     return this.next();
   }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorPayload, InvokeMessage } from '../../src/protocol/messages.js';
+import type { ErrorPayload, StartedInvoke } from '../../src/protocol/messages.js';
 import { RuntimeApiServer } from '../../src/guest/runtime-api/server.js';
 
 type Seen =
@@ -14,8 +14,8 @@ type Seen =
   | { kind: 'chunk'; requestId: string; bytes: string; contentType: string | undefined }
   | { kind: 'stream-end'; requestId: string };
 
-const invocation = (requestId: string, extra: Partial<InvokeMessage> = {}): InvokeMessage => ({
-  t: 'invoke', requestId, deadlineMs: 1_900_000_000_000, invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', ...extra,
+const invocation = (requestId: string, extra: Partial<StartedInvoke> = {}): StartedInvoke => ({
+  t: 'invoke', requestId, timeoutMs: 3_000, deadlineMs: 1_900_000_000_000, invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', ...extra,
 });
 
 describe('Runtime API server', () => {

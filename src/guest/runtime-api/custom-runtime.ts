@@ -8,14 +8,14 @@
 // replaces the sandbox, exactly as for a crashed Node runtime.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { FunctionInit, GuestMessage, InvokeMessage } from '../../protocol/messages.js';
+import type { FunctionInit, GuestMessage, StartedInvoke } from '../../protocol/messages.js';
 import { RuntimeApiServer } from './server.js';
 
 /** How the guest talks to the host (guest/io.ts HostConnection.send). */
 export type SendToHost = (message: GuestMessage, body?: Buffer, flushed?: () => void) => void;
 
 export interface CustomRuntime {
-  invoke(message: InvokeMessage, event: Buffer): void;
+  invoke(message: StartedInvoke, event: Buffer): void;
   ack(requestId: string, bytes: number): void;
 }
 

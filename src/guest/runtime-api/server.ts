@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_RESPONSE_BYTES } from '../../protocol/messages.js';
-import type { ErrorPayload, InvokeMessage } from '../../protocol/messages.js';
+import type { ErrorPayload, StartedInvoke } from '../../protocol/messages.js';
 import { parseRuntimeError } from './error-body.js';
 import { relayStream } from './stream-body.js';
 import type { StreamSink } from './stream-body.js';
@@ -28,7 +28,7 @@ export interface RuntimeApiSink extends StreamSink {
 }
 
 export interface Invocation {
-  readonly message: InvokeMessage;
+  readonly message: StartedInvoke;
   readonly event: Buffer;
 }
 
@@ -61,7 +61,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
 }
 
 /** Headers of a `next` response; empty values are omitted (RIE `setHeaderIfNotEmpty`). */
-export function invocationHeaders(message: InvokeMessage): Record<string, string> {
+export function invocationHeaders(message: StartedInvoke): Record<string, string> {
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'Lambda-Runtime-Aws-Request-Id': message.requestId,
