@@ -114,6 +114,35 @@ async function timedInvoke(lambda: LambdaClient, name: string): Promise<number> 
   return performance.now() - started;
 }
 
+/** Sleeps `sleepMs` when asked, so concurrent calls need one instance each. */
+const SLEEPER = `exports.handler = async (event) => {
+  if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
+  return ${JSON.stringify(RESPONSE)};
+};
+`;
+const IDLE_INSTANCES = 20;
+
+/**
+ * (d) Idle memory per warm instance: 20 instances of a 128 MB function (20 concurrent calls
+ * that sleep 300 ms), each then serving 10 more calls, measured right after and after
+ * IDLE_SETTLE_MS with nothing to do.
+ */
+async function idleMemory(lambda: LambdaClient, url: string): Promise<{ afterLoad: number[]; settled: number[]; idleSeconds: number }> {
+  await lambda.send(new CreateFunctionCommand({
+    FunctionName: 'idle-mem', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler', Code: { ZipFile: await zipOf({ 'index.js': SLEEPER }) },
+  }));
+  await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30, minDelay: 1 }, { FunctionName: 'idle-mem' });
+  const call = (sleepMs: number): Promise<unknown> => lambda.send(new InvokeCommand({ FunctionName: 'idle-mem', Payload: Buffer.from(JSON.stringify({ sleepMs })) }));
+  await Promise.all(Array.from({ length: IDLE_INSTANCES }, () => call(300)));
+  for (let round = 0; round < 10; round++) await Promise.all(Array.from({ length: IDLE_INSTANCES }, () => call(0)));
+  const view = (await (await fetch(`${url}/nimbus/v1/instances`)).json()) as { functions: { name: string; idlePids: number[] }[] };
+  const pids = view.functions.find((f) => f.name === 'idle-mem')?.idlePids ?? [];
+  const afterLoad = pids.map(pssOfTree);
+  const since = performance.now();
+  await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+  return { afterLoad, settled: pids.map(pssOfTree).filter((v) => v > 0), idleSeconds: (performance.now() - since) / 1000 };
+}
+
 /** Cold start = first invoke after a config change (a new instance) minus a warm invoke. */
 async function coldStarts(lambda: LambdaClient, name: string, samples: number, pauseMs: number): Promise<number[]> {
   const costs: number[] = [];
@@ -257,11 +286,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   while ((await pending('queued')) + (await pending('leased')) > 0) await new Promise((r) => setTimeout(r, 100));
   const asyncSeconds = (performance.now() - asyncStart) / 1000;
 
-  // (d) idle memory per warm instance.
-  const view = (await (await fetch(`${nimbus.url}/nimbus/v1/instances`)).json()) as { sandbox: { driver: string }; functions: { name: string; idlePids: number[] }[] };
-  const pids = view.functions.find((f) => f.name === 'bench')?.idlePids ?? [];
-  const pss = pids.map(pssOfTree);
-  const idleSince = performance.now();
+  const view = (await (await fetch(`${nimbus.url}/nimbus/v1/instances`)).json()) as { sandbox: { driver: string } };
 
   // (e) burst: 100 concurrent calls to a cold function.
   await deploy(lambda, 'burst');
@@ -273,10 +298,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   const sqsLines = await sqsBench(nimbus.url);
   const esmLines = await esmBench(nimbus.url);
   const runtimeLines = await runtimesBench(nimbus.url);
-  // (d) again, the same instances after sitting idle (the other sections above ran meanwhile, none on them).
-  await new Promise((r) => setTimeout(r, Math.max(0, IDLE_SETTLE_MS - (performance.now() - idleSince))));
-  const idleSeconds = (performance.now() - idleSince) / 1000;
-  const settledPss = pids.map(pssOfTree).filter((v) => v > 0);
+  const memory = await idleMemory(lambda, nimbus.url);
 
   // (c) cold starts with a reserve-pool hit.
   const coldHit = await coldStarts(lambda, 'bench', COLD_SAMPLES, 400);
@@ -328,7 +350,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   log(`| empty pool (spawn) | ${ms(percentile(coldEmpty, 50))} | ${ms(percentile(coldEmpty, 99))} |`);
   log(`| for scale: one \`node -e 0\` spawn | ${ms(percentile(spawnCosts, 50))} | ${ms(percentile(spawnCosts, 99))} |`);
   log('\n## Memory and burst\n');
-  log(`- Idle warm instance, PSS of its whole process tree (bwrap, node), the ${pss.length} instances of the 1,769 MB function after the Invoke runs: median ${percentile(pss, 50).toFixed(1)} MiB right after the load, ${percentile(settledPss, 50).toFixed(1)} MiB after ${idleSeconds.toFixed(0)} s idle (${settledPss.length} still alive; V8 shrinks a heap that stopped allocating after some seconds).`);
+  log(`- Idle warm instance, PSS of its whole process tree (bwrap, node): ${memory.afterLoad.length} instances of a 128 MB function, each having served 11 calls: median ${percentile(memory.afterLoad, 50).toFixed(1)} MiB right after, ${percentile(memory.settled, 50).toFixed(1)} MiB after ${memory.idleSeconds.toFixed(0)} s idle (${memory.settled.length} measured; V8 shrinks a heap that stopped allocating after some seconds).`);
   log(`- Burst: 100 concurrent calls to a never-invoked function all answered in ${burstMs.toFixed(0)} ms.`);
   for (const line of s3NotifyLines) log(line);
   for (const line of s3Lines) log(line);
@@ -339,7 +361,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   for (const line of clusterLines) log(line);
   for (const line of await keepAliveBench()) log(line); // no platform: a replay in virtual time
   const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
-  const pssMedian = percentile(settledPss, 50);
+  const pssMedian = percentile(memory.settled, 50);
   log('\n## Against the targets (issues 3 and 5)\n');
   log('| target | measured | |');
   log('|---|---|---|');
@@ -348,7 +370,7 @@ http.createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {
   log(`| warm added p50 ≤ 1 ms (1 connection) | ${ms(warm1.p50ms - base1.p50ms)} | ${verdict(warm1.p50ms - base1.p50ms <= 1)} |`);
   log(`| pool-hit cold start p50 ≤ 10 ms | ${ms(percentile(coldHit, 50))} | ${verdict(percentile(coldHit, 50) <= 10)} |`);
   log(`| empty-pool cold start ≤ one Node spawn + bwrap (sandbox-notes: ~129 ms) | ${ms(percentile(coldEmpty, 50))} | ${verdict(percentile(coldEmpty, 50) <= 129)} |`);
-  log(`| idle warm instance ≤ 12 MiB PSS (after ${idleSeconds.toFixed(0)} s idle) | ${pssMedian.toFixed(1)} MiB | ${verdict(pssMedian <= 12)} |`);
+  log(`| idle warm instance ≤ 12 MiB PSS (after ${memory.idleSeconds.toFixed(0)} s idle) | ${pssMedian.toFixed(1)} MiB | ${verdict(pssMedian <= 12)} |`);
   await writeFile(path.join(ROOT, 'bench', 'RESULTS.md'), results.join('\n') + '\n');
 }
 
