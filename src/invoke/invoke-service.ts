@@ -62,6 +62,12 @@ export interface InvokeServiceDeps {
   readonly clock: Clock;
 }
 
+/**
+ * Larger events are never queued on a busy instance (scheduler RunOptions.mayQueue): a queued
+ * event waits in the guest's memory, and sixteen 6 MB events would not fit a 128 MB function.
+ */
+const QUEUE_MAX_PAYLOAD_BYTES = 64 * 1024;
+
 const OUTCOME_OF_CAUSE = {
   handler: 'function-error', init: 'function-error', timeout: 'timeout', exit: 'crash',
   'out-of-memory': 'out-of-memory', 'response-too-large': 'function-error',
@@ -89,7 +95,7 @@ export class InvokeService {
 
   async invoke(request: InvokeRequest): Promise<InvokeResponse> {
     const fn = request.resolved ?? (await this.#deps.resolver.resolve(request.key, request.qualifier));
-    return this.#run(request, fn, { mayQueue: true }, async (instance) => {
+    return this.#run(request, fn, { mayQueue: request.payload.length <= QUEUE_MAX_PAYLOAD_BYTES }, async (instance) => {
       const outcome = await instance.invoke(this.#input(request, fn.invokedArn));
       const { result } = outcome;
       const payload = result.kind === 'success' ? result.payload : errorPayload(result);
