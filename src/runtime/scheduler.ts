@@ -10,10 +10,10 @@
 // function under load often needs far fewer.
 //
 // Scale-out is also lazy for functions that finish sooner than an instance starts: when
-// a call finds every instance busy, the function's recent invocations take less than a
-// recent cold start, and the queue of waiting calls spread over the busy instances drains
-// within one cold-start time, it waits for a busy instance. Every cold-start time while
-// calls wait, the same test decides whether to start one more instance. On a small
+// a call finds every instance busy and the function's recent invocations take less than a
+// recent cold start, it waits for a busy instance. Every cold-start time while calls wait,
+// one more instance starts unless the queue of waiting calls spread over the busy instances
+// drains within one cold-start time. On a small
 // machine this keeps a flood of sub-millisecond calls on the few warm instances that the
 // cores can serve instead of dozens of processes thrashing two cores (a call never waits
 // longer than a cold start would have taken); slow functions scale out at once.
@@ -303,12 +303,21 @@ export class Scheduler {
       const ranFor = this.#timers.now() - (this.#busySince.get(instance) ?? this.#timers.now());
       this.#queueWatches.set(instance, this.#timers.setTimeout(check, Math.max(1, Math.ceil(this.#longCallMs - ranFor))));
     };
+    const runsLong = (): boolean => {
+      if ((pool.holders.get(instance) ?? 0) <= 1 || this.#state !== 'running') return false;
+      return this.#timers.now() - (this.#busySince.get(instance) ?? this.#timers.now()) >= this.#longCallMs;
+    };
     const check = (): void => {
-      this.#queueWatches.delete(instance);
-      if ((pool.holders.get(instance) ?? 0) <= 1 || this.#state !== 'running') return;
-      const ranFor = this.#timers.now() - (this.#busySince.get(instance) ?? this.#timers.now());
-      if (ranFor >= this.#longCallMs) instance.takeBackQueued?.();
-      else arm();
+      if (!runsLong()) {
+        this.#queueWatches.delete(instance);
+        if ((pool.holders.get(instance) ?? 0) > 1 && this.#state === 'running') arm();
+        return;
+      }
+      this.#queueWatches.set(instance, this.#afterIo(() => {
+        this.#queueWatches.delete(instance);
+        if (runsLong()) instance.takeBackQueued?.();
+        else if ((pool.holders.get(instance) ?? 0) > 1 && this.#state === 'running') arm();
+      }));
     };
     arm();
   }
@@ -397,10 +406,22 @@ export class Scheduler {
   #waitForInstance(pool: VersionPool): Promise<ExecutionInstance> {
     const promise = new Promise<ExecutionInstance>((resolve, reject) => pool.waiters.push({ resolve, reject }));
     if (pool.starting < pool.waiters.length) {
-      if (this.#queueBeatsColdStart(pool)) this.#scaleLater(pool);
+      // A short function with busy instances: decide after a cold-start time, on fresh figures
+      // (a call arriving right after the host was held up sees every instance as busy for long).
+      const short = pool.busyMs !== undefined && pool.busyMs < this.#coldStartMs;
+      if (short && pool.holders.size > 0) this.#scaleLater(pool);
       else this.#startOne(pool);
     }
     return promise;
+  }
+
+  /**
+   * Runs `decide` once the loop has read what arrived meanwhile: timers run before the loop
+   * reads its sockets, so right after the host was held up (a GC, a large batch of log rows)
+   * results that came in the meantime are not seen yet, and every call looks long.
+   */
+  #afterIo(decide: () => void): TimerHandle {
+    return this.#timers.setTimeout(decide, 0);
   }
 
   /**
@@ -430,10 +451,12 @@ export class Scheduler {
   #scaleLater(pool: VersionPool): void {
     if (pool.scaleTimer !== undefined) return;
     pool.scaleTimer = this.#timers.setTimeout(() => {
-      pool.scaleTimer = undefined;
-      if (this.#state !== 'running' || pool.waiters.length <= pool.starting) return;
-      if (!this.#queueBeatsColdStart(pool)) this.#startOne(pool);
-      if (pool.waiters.length > pool.starting) this.#scaleLater(pool);
+      pool.scaleTimer = this.#afterIo(() => {
+        pool.scaleTimer = undefined;
+        if (this.#state !== 'running' || pool.waiters.length <= pool.starting) return;
+        if (!this.#queueBeatsColdStart(pool)) this.#startOne(pool);
+        if (pool.waiters.length > pool.starting) this.#scaleLater(pool);
+      });
     }, Math.ceil(this.#coldStartMs));
   }
 
