@@ -198,20 +198,17 @@ function wrkWithCpu(serverPid: number, url: string, connections: number, bodyFil
   return { ...result, serverUs: ((cpuMsOf(serverPid) - server0) * 1000) / requests, sandboxesUs: ((sandboxes() - sandboxes0) * 1000) / requests };
 }
 
+/** PSS of a process and everything below it, in MiB (0 once it is gone). */
 function pssOfTree(rootPid: number): number {
-  const all = new Map<number, number[]>();
-  for (const entry of spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).stdout.trim().split('\n')) {
-    const [pid, ppid] = entry.trim().split(/\s+/).map(Number);
-    if (pid !== undefined && ppid !== undefined) all.set(ppid, [...(all.get(ppid) ?? []), pid]);
+  let kb = 0;
+  for (const pid of [rootPid, ...descendantsOf(rootPid)]) {
+    try {
+      kb += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
   }
-  let total = 0;
-  const visit = (pid: number): void => {
-    const rollup = spawnSync('cat', [`/proc/${pid}/smaps_rollup`], { encoding: 'utf8' }).stdout;
-    total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
-    for (const child of all.get(pid) ?? []) visit(child);
-  };
-  visit(rootPid);
-  return total / 1024;
+  return kb / 1024;
 }
 
 async function main(): Promise<void> {

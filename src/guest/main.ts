@@ -110,8 +110,8 @@ async function init(fn: FunctionInit): Promise<void> {
 async function invoke(sent: InvokeMessage, body: Buffer): Promise<void> {
   // The host may have sent it while another ran: its time starts now.
   const msg: StartedInvoke = { ...sent, deadlineMs: Date.now() + sent.timeoutMs };
-  const began = performance.now();
   if (custom) return custom.invoke(msg, body);
+  const began = performance.now();
   if (!loaded) throw new Error('guest: invoke before a successful init');
   current = msg.requestId;
   logState.requestId = msg.requestId;

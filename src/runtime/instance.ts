@@ -86,7 +86,6 @@ export class SandboxInstance implements ExecutionInstance {
   readonly logStream: string;
   readonly memoryMb: number;
   readonly initType: 'on-demand' | 'provisioned-concurrency';
-  lastRunMs: number | undefined;
 
   readonly #sandbox: Sandbox;
   readonly #spec: FunctionSpec;
@@ -104,6 +103,7 @@ export class SandboxInstance implements ExecutionInstance {
   /** Calls sent to the guest that start after the running one (see queues). */
   readonly #queued: QueuedCall[] = [];
   #takesQueue = false;
+  #lastRunMs: number | undefined;
 
   private constructor(options: InstanceOptions) {
     this.#sandbox = options.sandbox;
@@ -147,6 +147,10 @@ export class SandboxInstance implements ExecutionInstance {
 
   get initFailed(): boolean {
     return this.#initFailure !== undefined;
+  }
+
+  get lastRunMs(): number | undefined {
+    return this.#lastRunMs;
   }
 
   /** Node.js functions take queued calls (a custom runtime's bootstrap polls for one call at a time). */
@@ -214,9 +218,9 @@ export class SandboxInstance implements ExecutionInstance {
     const t0 = performance.now();
     const initDurationMs = this.#initDurationMs;
     this.#initDurationMs = undefined;
-    const memoryUsedMb = (): number => Math.ceil((this.#sandbox.peakMemoryBytes() ?? 0) / MIB);
     const outcome = (result: InvocationResult): InstanceOutcome => ({
-      result, lines: this.#takeLines(), startedAt, durationMs: performance.now() - t0, initDurationMs, maxMemoryUsedMb: memoryUsedMb(),
+      result, lines: this.#takeLines(), startedAt, durationMs: performance.now() - t0, initDurationMs,
+      maxMemoryUsedMb: Math.ceil((this.#sandbox.peakMemoryBytes() ?? 0) / MIB),
     });
 
     const initFailure = this.#initFailure;
@@ -238,8 +242,6 @@ export class SandboxInstance implements ExecutionInstance {
     let exiting = false;
     /** The outcome, when the call ended with the instance alive: taken at once, before the next call's lines arrive. */
     let settled: InstanceOutcome | undefined;
-    /** The guest skipped it (taken back before it began). */
-    let notStarted = false;
     /** Created on the first chunk: non-streaming handlers never pay for it. */
     let relay: StreamRelay | undefined;
     const result = await new Promise<InvocationResult>((resolve) => {
@@ -249,7 +251,7 @@ export class SandboxInstance implements ExecutionInstance {
         this.#waiter = undefined;
         relay?.close();
         if (!exiting && this.#exit === undefined) {
-          if (!notStarted) settled = outcome(r);
+          settled = outcome(r);
           // The next queued call is running in the guest already; its frames may follow in this same read.
           if (!this.#startQueued()) this.#state = 'idle';
         }
@@ -268,7 +270,7 @@ export class SandboxInstance implements ExecutionInstance {
           finish({ kind: 'error', ...exitFailure(requestId, event.exit, this.#spec.timeoutSec) });
         } else if (event.message.t === 'result' && event.message.requestId === requestId) {
           const { frame } = event;
-          this.lastRunMs = event.message.runMs;
+          this.#lastRunMs = event.message.runMs;
           if (frame.bodyTruncated || frame.bodyLength > MAX_RESPONSE_BYTES) {
             finish(tooLarge(MAX_RESPONSE_BYTES));
           } else if (sink === undefined) {
@@ -288,9 +290,6 @@ export class SandboxInstance implements ExecutionInstance {
         } else if (event.message.t === 'stream-end' && event.message.requestId === requestId) {
           relay ??= new StreamRelay(sink, () => undefined);
           finish({ kind: 'success', payload: relay.end(event.message.contentType) });
-        } else if (event.message.t === 'cancelled' && event.message.requestId === requestId) {
-          notStarted = true;
-          finish({ kind: 'success', payload: Buffer.alloc(0) });
         } else if (event.message.t === 'error' && event.message.requestId === requestId) {
           // An uncaught exception / unhandled rejection: the runtime exits after reporting it.
           exiting = event.message.exiting === true;
@@ -299,7 +298,6 @@ export class SandboxInstance implements ExecutionInstance {
       };
       if (!sent) this.#sendInvoke(input);
     });
-    if (notStarted) throw new InvocationNotStarted(`call ${requestId} was taken back from instance ${this.id} before it began`);
     if (settled !== undefined) return settled;
     if (exiting) this.#sandbox.kill('requested');
     await this.#sandbox.exited; // its last output lines belong to this invocation
@@ -370,17 +368,20 @@ export class SandboxInstance implements ExecutionInstance {
 
   #onMessage(message: GuestMessage, frame: FrameBody): void {
     if (message.t === 'log') this.#addLine(this.#now(), frame.body.toString('utf8'));
-    else if (message.t === 'cancelled' && this.#dropTakenBack(message.requestId)) return;
+    else if (message.t === 'cancelled') this.#dropTakenBack(message.requestId);
     else this.#waiter?.({ kind: 'message', message, frame });
   }
 
-  /** A queued call the guest skipped (takeBackQueued): it never ran. False when it is the running one. */
-  #dropTakenBack(requestId: string): boolean {
+  /**
+   * A queued call the guest skipped (takeBackQueued): it never ran. The guest answers `cancelled`
+   * only for a call it has not begun, before the result of the call running then, so the call
+   * is always still queued here.
+   */
+  #dropTakenBack(requestId: string): void {
     const index = this.#queued.findIndex((call) => call.input.requestId === requestId);
-    if (index === -1) return false;
+    if (index === -1) return;
     const [call] = this.#queued.splice(index, 1);
     call?.reject(new InvocationNotStarted(`call ${requestId} was taken back from instance ${this.id} before it began`));
-    return true;
   }
 
   #addLine(timestamp: number, text: string): void {

@@ -13,10 +13,9 @@
 // a call finds every instance busy and the function's recent invocations take less than a
 // recent cold start, it waits for a busy instance. Every cold-start time while calls wait,
 // one more instance starts unless the queue of waiting calls spread over the busy instances
-// drains within one cold-start time. On a small
-// machine this keeps a flood of sub-millisecond calls on the few warm instances that the
-// cores can serve instead of dozens of processes thrashing two cores (a call never waits
-// longer than a cold start would have taken); slow functions scale out at once.
+// drains within one cold-start time. On a small machine this keeps a flood of
+// sub-millisecond calls on the few warm instances that the cores can serve instead of dozens
+// of processes thrashing two cores; slow functions scale out at once.
 //
 // Provisioned concurrency (provision()) keeps N instances of a version initialised ahead of
 // traffic, outside the keep-alive and the memory eviction; calls take them first and spill
@@ -163,6 +162,16 @@ export class Scheduler {
 
   /** When each busy instance's current call began (monotonic ms). */
   readonly #busySince = new WeakMap<ExecutionInstance, number>();
+
+  /** Whether a busy instance's current call has run long (longCallMs). */
+  #runsLong(instance: ExecutionInstance): boolean {
+    return this.#ranFor(instance) >= this.#longCallMs;
+  }
+
+  #ranFor(instance: ExecutionInstance): number {
+    const now = this.#timers.now();
+    return now - (this.#busySince.get(instance) ?? now);
+  }
   /** A timer per instance with calls queued on it, to take them back if its running call runs long. */
   readonly #queueWatches = new Map<ExecutionInstance, TimerHandle>();
 
@@ -299,25 +308,20 @@ export class Scheduler {
    */
   #watchQueue(pool: VersionPool, instance: ExecutionInstance): void {
     if (this.#queueWatches.has(instance)) return;
+    const hasQueue = (): boolean => (pool.holders.get(instance) ?? 0) > 1 && this.#state === 'running';
+    /** Checks when the running call would turn long; then once more after the loop read its sockets. */
     const arm = (): void => {
-      const ranFor = this.#timers.now() - (this.#busySince.get(instance) ?? this.#timers.now());
-      this.#queueWatches.set(instance, this.#timers.setTimeout(check, Math.max(1, Math.ceil(this.#longCallMs - ranFor))));
+      this.#queueWatches.set(instance, this.#timers.setTimeout(() => {
+        if (!hasQueue()) this.#queueWatches.delete(instance);
+        else if (!this.#runsLong(instance)) arm();
+        else this.#queueWatches.set(instance, this.#afterIo(decide));
+      }, Math.max(1, Math.ceil(this.#longCallMs - this.#ranFor(instance)))));
     };
-    const runsLong = (): boolean => {
-      if ((pool.holders.get(instance) ?? 0) <= 1 || this.#state !== 'running') return false;
-      return this.#timers.now() - (this.#busySince.get(instance) ?? this.#timers.now()) >= this.#longCallMs;
-    };
-    const check = (): void => {
-      if (!runsLong()) {
-        this.#queueWatches.delete(instance);
-        if ((pool.holders.get(instance) ?? 0) > 1 && this.#state === 'running') arm();
-        return;
-      }
-      this.#queueWatches.set(instance, this.#afterIo(() => {
-        this.#queueWatches.delete(instance);
-        if (runsLong()) instance.takeBackQueued?.();
-        else if ((pool.holders.get(instance) ?? 0) > 1 && this.#state === 'running') arm();
-      }));
+    const decide = (): void => {
+      this.#queueWatches.delete(instance);
+      if (!hasQueue()) return;
+      if (this.#runsLong(instance)) instance.takeBackQueued?.();
+      else arm();
     };
     arm();
   }
@@ -325,8 +329,7 @@ export class Scheduler {
   #canQueueOn(pool: VersionPool, instance: ExecutionInstance, depth: number): boolean {
     if (instance.queues !== true || !instance.alive || depth >= MAX_QUEUED_PER_INSTANCE) return false;
     if (pool.busyMs === undefined || depth * pool.busyMs >= this.#coldStartMs) return false;
-    // Not behind a call that has run long already (longCallMs).
-    return this.#timers.now() - (this.#busySince.get(instance) ?? 0) < this.#longCallMs;
+    return !this.#runsLong(instance); // not behind a call that may run long
   }
 
   async #clusterSlot(gate: NonNullable<SchedulerOptions['clusterConcurrency']>, functionId: string, limit: number, timeoutSec: number): Promise<() => void> {
@@ -431,12 +434,11 @@ export class Scheduler {
    */
   #queueBeatsColdStart(pool: VersionPool): boolean {
     if (pool.busyMs === undefined || pool.busyMs >= this.#coldStartMs) return false;
-    // Only instances whose current call has not run long (longCallMs) count as soon free.
-    const now = this.#timers.now();
+    // Only instances whose current call has not run long count as soon free.
     let freeSoon = 0;
     let queuedOnInstances = 0;
     for (const [instance, holders] of pool.holders) {
-      if (now - (this.#busySince.get(instance) ?? now) < this.#longCallMs) freeSoon++;
+      if (!this.#runsLong(instance)) freeSoon++;
       queuedOnInstances += holders - 1;
     }
     if (freeSoon === 0) return false;
