@@ -96,6 +96,8 @@ export class ChildSandbox implements Sandbox {
   readonly #params: ChildSandboxParams;
   readonly #child: ChildProcess;
   readonly #socket: Socket;
+  /** Frames written since the loop last reached its check phase go out in one writev (see send). */
+  #corked = false;
   readonly #decoder = new FrameDecoder({ maxHeaderBytes: MAX_GUEST_HEADER_BYTES, maxBodyBytes: MAX_RESPONSE_BYTES });
   readonly #messageListeners = new Set<MessageListener>();
   readonly #outputListeners = new Set<OutputListener>();
@@ -207,6 +209,18 @@ export class ChildSandbox implements Sandbox {
 
   send(message: HostMessage, body?: Uint8Array): void {
     if (this.#dead || this.#socket.destroyed) return;
+    // Under a flood, many calls are sent to one instance in one pass over the ready HTTP
+    // connections: holding the frames until that pass is over (setImmediate runs right after
+    // it) sends them in one syscall, which the guest reads in one. The host never blocks, so
+    // the hold is never longer than the pass.
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      setImmediate(() => {
+        this.#corked = false;
+        this.#socket.uncork();
+      });
+    }
     this.#socket.write(encodeFrame(message, body));
   }
 

@@ -8,7 +8,8 @@ import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
 
-export function openDatabase(file: string): Db {
+/** Opens `file` and brings it to the last of `migrations` (the main store's by default). */
+export function openDatabase(file: string, migrations?: readonly string[]): Db {
   const db = new Database(file, { timeout: 0 });
   try {
     db.pragma('journal_mode = WAL');
@@ -24,6 +25,6 @@ export function openDatabase(file: string): Db {
     }
     throw new NimbusError('StoreCorrupt', `cannot open the store at ${file}: ${(err as Error).message}`, { cause: err });
   }
-  migrate(db);
+  migrate(db, migrations);
   return db;
 }

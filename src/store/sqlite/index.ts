@@ -1,11 +1,11 @@
-// The embedded store: one SQLite file in the data directory.
+// The embedded store: one SQLite file in the data directory, and beside it the telemetry
+// database (log lines and usage records), written by a worker thread (telemetry/).
 import path from 'node:path';
 import type { Store } from '../ports.js';
 import { openDatabase } from './database.js';
 import { createSqliteFunctionRepository } from './function-repository.js';
 import { createSqliteEventInvokeConfigRepository } from './event-invoke-config-repository.js';
 import { createSqliteEventQueue } from './event-queue.js';
-import { createSqliteLogRepository } from './log-repository.js';
 import { createSqliteRouteRepository } from './route-repository.js';
 import { createSqliteFunctionUrlRepository } from './function-url-repository.js';
 import { createSqliteS3Repository } from './s3-repository.js';
@@ -16,17 +16,27 @@ import { createSqliteVersionRepository } from './version-repository.js';
 import { createSqliteAliasRepository } from './alias-repository.js';
 import { createSqliteProvisionedConcurrencyRepository } from './provisioned-concurrency-repository.js';
 import { createSqliteEventSourceMappingRepository } from './esm-repository.js';
-import { createSqliteUsageRepository } from './usage-repository.js';
+import { createSqliteBacklogReader } from './usage-backlog.js';
+import { prepareTelemetryDatabase, telemetryFileOf } from './telemetry/database.js';
+import { createTelemetryStore } from './telemetry/client.js';
 import { createSqliteLayerRepository } from './layer-repository.js';
 import { createSqliteAccessKeyRepository } from './access-key-repository.js';
 import { createSqliteBrokerMappingRepository } from './broker-mapping-repository.js';
 
 export function createSqliteStore(file: string): Store {
   const db = openDatabase(path.resolve(file));
+  const telemetryFile = telemetryFileOf(path.resolve(file));
+  try {
+    prepareTelemetryDatabase(db, telemetryFile);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const telemetry = createTelemetryStore(telemetryFile);
   let closed = false;
   return {
     functions: createSqliteFunctionRepository(db),
-    logs: createSqliteLogRepository(db),
+    logs: telemetry.logs,
     events: createSqliteEventQueue(db),
     eventInvokeConfigs: createSqliteEventInvokeConfigRepository(db),
     routes: createSqliteRouteRepository(db),
@@ -39,16 +49,15 @@ export function createSqliteStore(file: string): Store {
     aliases: createSqliteAliasRepository(db),
     provisionedConcurrency: createSqliteProvisionedConcurrencyRepository(db),
     eventSourceMappings: createSqliteEventSourceMappingRepository(db),
-    usage: createSqliteUsageRepository(db),
+    usage: { ...telemetry.usage, backlog: createSqliteBacklogReader(db) },
     layers: createSqliteLayerRepository(db),
     accessKeys: createSqliteAccessKeyRepository(db),
     brokerMappings: createSqliteBrokerMappingRepository(db),
-    close() {
-      if (!closed) {
-        closed = true;
-        db.close();
-      }
-      return Promise.resolve();
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+      await telemetry.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import { SCHEDULES_SCHEMA } from './schema/schedules.js';
 import { VERSIONS_SCHEMA } from './schema/versions.js';
 import { EVENT_SOURCE_MAPPINGS_SCHEMA } from './schema/event-source-mappings.js';
 import { USAGE_SCHEMA } from './schema/usage.js';
+import { LOG_EVENTS_SCHEMA } from './schema/log-events.js';
 import { LAYERS_SCHEMA } from './schema/layers.js';
 import { ACCESS_KEYS_SCHEMA } from './schema/access-keys.js';
 import { BROKER_MAPPINGS_SCHEMA } from './schema/broker-mappings.js';
@@ -34,14 +35,8 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX function_versions_state ON function_versions (state, last_update_status);`,
   // 2: function logs, one row per line, in CloudWatch's group/stream terms.
-  `CREATE TABLE log_events (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     account TEXT NOT NULL, region TEXT NOT NULL,
-     log_group TEXT NOT NULL, log_stream TEXT NOT NULL,
-     timestamp INTEGER NOT NULL, request_id TEXT, message TEXT NOT NULL
-   );
-   CREATE INDEX log_events_group ON log_events (account, region, log_group, id);
-   CREATE INDEX log_events_time ON log_events (timestamp);`,
+  // (Since the telemetry database, telemetry-database.ts, these rows live there; this table stays empty.)
+  LOG_EVENTS_SCHEMA,
   // 3: the asynchronous invocation queue and event invoke configs.
   `CREATE TABLE async_events (
      id TEXT PRIMARY KEY,
@@ -88,7 +83,7 @@ const MIGRATIONS: readonly string[] = [
   VERSIONS_SCHEMA,
   // 11: event source mappings from SQS queues to functions.
   EVENT_SOURCE_MAPPINGS_SCHEMA,
-  // 12: metering, one usage record per invocation.
+  // 12: metering, one usage record per invocation (also in the telemetry database now).
   USAGE_SCHEMA,
   // 13: Lambda layer versions.
   LAYERS_SCHEMA,
@@ -100,13 +95,14 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Db): void {
+/** Brings `db` to the last of `migrations` (the main store's by default). */
+export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new NimbusError('StoreCorrupt', `the store has schema version ${current}, newer than this build supports (${SCHEMA_VERSION}); upgrade nimbus`);
+  if (current > migrations.length) {
+    throw new NimbusError('StoreCorrupt', `the store has schema version ${current}, newer than this build supports (${migrations.length}); upgrade nimbus`);
   }
-  for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
-    const sql = MIGRATIONS[version - 1] as string;
+  for (let version = current + 1; version <= migrations.length; version++) {
+    const sql = migrations[version - 1] as string;
     db.transaction(() => {
       db.exec(sql);
       db.pragma(`user_version = ${version}`);

@@ -1,9 +1,8 @@
 // UsageRepository on SQLite: usage records appended in batches (one transaction per
-// flush), aggregated in SQL for reports, and the backlog figures for /metrics.
+// flush) and aggregated in SQL for reports.
 import type { StoredUsageRecord, UsageGrouping, UsageRecord, UsageRepository, UsageTotals } from '../usage-ports.js';
 import { bulkInserter } from './bulk-insert.js';
 import type { Db } from './database.js';
-import { createSqliteBacklogReader } from './usage-backlog.js';
 
 export interface UsageRow {
   id: number; account: string; region: string; function: string; request_id: string; version: string; qualifier: string | null;
@@ -29,7 +28,10 @@ const GROUP_KEYS: Record<UsageGrouping, string> = {
 const RANGE_WHERE = `account = @account AND region = @region AND start_ms >= @since AND start_ms < @until
   AND (@function IS NULL OR function = @function)`;
 
-export function createSqliteUsageRepository(db: Db): UsageRepository {
+/** The records alone: they live in the telemetry database, the backlog figures in the main one (usage-backlog.ts). */
+export type UsageRecords = Omit<UsageRepository, 'backlog'>;
+
+export function createSqliteUsageRepository(db: Db): UsageRecords {
   const insert = bulkInserter(db, 'usage_records', [
     'account', 'region', 'function', 'request_id', 'version', 'qualifier', 'trigger', 'architecture', 'start_ms', 'duration_ms', 'billed_ms',
     'memory_mb', 'max_memory_mb', 'init_ms', 'start_type', 'outcome', 'request_bytes', 'response_bytes',
@@ -67,6 +69,5 @@ export function createSqliteUsageRepository(db: Db): UsageRepository {
       const rows = range.all({ account: q.account, region: q.region, since: q.since, until: q.until, function: q.function ?? null, limit });
       return Promise.resolve((rows as UsageRow[]).map(toRecord));
     },
-    backlog: createSqliteBacklogReader(db),
   };
 }
