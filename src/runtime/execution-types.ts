@@ -108,6 +108,11 @@ export interface ExecutionInstance {
   readonly queues?: boolean;
   /** How long the guest itself spent on the last call that succeeded (ms), when it said: the instance's own time per call. */
   readonly lastRunMs?: number | undefined;
+  /**
+   * True when the instance recently waited out its CPU share (a small MemorySize under load):
+   * it serves at its share's pace, so calls are not queued on it and more instances start.
+   */
+  readonly cpuThrottled?: boolean;
   /** Takes back the calls queued behind a running one that runs long; they reject with InvocationNotStarted unless they had begun. */
   takeBackQueued?(): void;
   invoke(input: InvocationInput): Promise<InstanceOutcome>;

@@ -21,6 +21,8 @@ export const INIT_TIMEOUT_MS = 10_000;
 const MAX_LINES = 10_000;
 const MAX_LINE_BYTES_TOTAL = 16 * 1024 * 1024;
 const MIB = 1024 * 1024;
+/** An instance that waited out its CPU share within this long (5 CPU periods) counts as throttled. */
+const THROTTLED_RECENTLY_MS = 100;
 
 /** State union: initializing → idle ⇄ busy → dead (dead is final). */
 export type InstanceState = 'initializing' | 'idle' | 'busy' | 'dead';
@@ -104,6 +106,8 @@ export class SandboxInstance implements ExecutionInstance {
   readonly #queued: QueuedCall[] = [];
   #takesQueue = false;
   #lastRunMs: number | undefined;
+  #throttleCount: number | undefined;
+  #throttledAt = Number.NEGATIVE_INFINITY;
 
   private constructor(options: InstanceOptions) {
     this.#sandbox = options.sandbox;
@@ -151,6 +155,11 @@ export class SandboxInstance implements ExecutionInstance {
 
   get lastRunMs(): number | undefined {
     return this.#lastRunMs;
+  }
+
+  /** The sandbox waited out its CPU share (a small MemorySize under load) within the last THROTTLED_RECENTLY_MS, as of its last result. */
+  get cpuThrottled(): boolean {
+    return performance.now() - this.#throttledAt < THROTTLED_RECENTLY_MS;
   }
 
   /** Node.js functions take queued calls (a custom runtime's bootstrap polls for one call at a time). */
@@ -218,10 +227,13 @@ export class SandboxInstance implements ExecutionInstance {
     const t0 = performance.now();
     const initDurationMs = this.#initDurationMs;
     this.#initDurationMs = undefined;
-    const outcome = (result: InvocationResult): InstanceOutcome => ({
-      result, lines: this.#takeLines(), startedAt, durationMs: performance.now() - t0, initDurationMs,
-      maxMemoryUsedMb: Math.ceil((this.#sandbox.peakMemoryBytes() ?? 0) / MIB),
-    });
+    const outcome = (result: InvocationResult): InstanceOutcome => {
+      this.#noteThrottling();
+      return {
+        result, lines: this.#takeLines(), startedAt, durationMs: performance.now() - t0, initDurationMs,
+        maxMemoryUsedMb: Math.ceil((this.#sandbox.peakMemoryBytes() ?? 0) / MIB),
+      };
+    };
 
     const initFailure = this.#initFailure;
     if (initFailure) {
@@ -394,6 +406,12 @@ export class SandboxInstance implements ExecutionInstance {
     }
     this.#lineBytes += text.length;
     this.#lines.push({ timestamp, text });
+  }
+
+  #noteThrottling(): void {
+    const count = this.#sandbox.cpuThrottleCount();
+    if (count !== undefined && this.#throttleCount !== undefined && count > this.#throttleCount) this.#throttledAt = performance.now();
+    this.#throttleCount = count;
   }
 
   #takeLines(): LogLine[] {

@@ -131,6 +131,8 @@ export interface InstancesSnapshot {
   readonly waiting: number;
   /** Calls sent to a busy instance, to run after the one running there (pipelining). */
   readonly queued: number;
+  /** Busy instances recently held to their CPU share (a small MemorySize under load): they take no queued calls. */
+  readonly cpuThrottled: number;
   readonly idlePids: readonly number[];
 }
 
@@ -191,13 +193,17 @@ export class Scheduler {
   snapshot(): InstancesSnapshot[] {
     const byFunction = new Map<string, InstancesSnapshot>();
     for (const pool of this.#pools.values()) {
-      const entry = byFunction.get(pool.functionId) ?? { functionId: pool.functionId, live: 0, idle: 0, starting: 0, waiting: 0, queued: 0, idlePids: [] };
+      const entry = byFunction.get(pool.functionId) ?? { functionId: pool.functionId, live: 0, idle: 0, starting: 0, waiting: 0, queued: 0, cpuThrottled: 0, idlePids: [] };
       let queued = 0;
-      for (const holders of pool.holders.values()) queued += holders - 1;
+      let cpuThrottled = 0;
+      for (const [instance, holders] of pool.holders) {
+        queued += holders - 1;
+        if (instance.cpuThrottled === true) cpuThrottled++;
+      }
       byFunction.set(pool.functionId, {
         ...entry,
         live: entry.live + pool.live, idle: entry.idle + pool.idle.length + (pool.provisioned?.idle.length ?? 0),
-        starting: entry.starting + pool.starting, waiting: entry.waiting + pool.waiters.length, queued: entry.queued + queued,
+        starting: entry.starting + pool.starting, waiting: entry.waiting + pool.waiters.length, queued: entry.queued + queued, cpuThrottled: entry.cpuThrottled + cpuThrottled,
         idlePids: [...entry.idlePids, ...[...pool.idle.map((e) => e.instance), ...(pool.provisioned?.idle ?? [])].flatMap((i) => (i.pid === undefined ? [] : [i.pid]))],
       });
     }
@@ -329,6 +335,9 @@ export class Scheduler {
   #canQueueOn(pool: VersionPool, instance: ExecutionInstance, depth: number): boolean {
     if (instance.queues !== true || !instance.alive || depth >= MAX_QUEUED_PER_INSTANCE) return false;
     if (pool.busyMs === undefined || depth * pool.busyMs >= this.#coldStartMs) return false;
+    // At its CPU share (a small MemorySize), an instance's queue drains at the share's pace, which
+    // the guest's own run times do not show: another instance brings another share.
+    if (instance.cpuThrottled === true) return false;
     return !this.#runsLong(instance); // not behind a call that may run long
   }
 
@@ -434,11 +443,11 @@ export class Scheduler {
    */
   #queueBeatsColdStart(pool: VersionPool): boolean {
     if (pool.busyMs === undefined || pool.busyMs >= this.#coldStartMs) return false;
-    // Only instances whose current call has not run long count as soon free.
+    // Only instances whose current call has not run long, and that are not held to their CPU share, count as soon free.
     let freeSoon = 0;
     let queuedOnInstances = 0;
     for (const [instance, holders] of pool.holders) {
-      if (!this.#runsLong(instance)) freeSoon++;
+      if (!this.#runsLong(instance) && instance.cpuThrottled !== true) freeSoon++;
       queuedOnInstances += holders - 1;
     }
     if (freeSoon === 0) return false;

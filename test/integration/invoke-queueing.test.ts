@@ -2,12 +2,14 @@
 // short calls, the host sends a call to a busy instance's guest at once and the guest runs its
 // calls one at a time. What a caller must see is what it sees without it: its own answer and
 // its own log lines; a call queued behind one that kills the runtime, or behind one that runs
-// long, runs on another instance, once, without waiting for it.
+// long, runs on another instance, once, without waiting for it. An instance held to its CPU
+// share (a small MemorySize) takes no queued calls: more instances start instead.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { deploy, invoke } from '../helpers/functions.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { requireCpuLimits } from '../helpers/privileges.js';
 
 const HANDLER = `
 exports.handler = async (event, context) => {
@@ -104,5 +106,57 @@ describe('calls queued on busy instances', () => {
     quick.forEach((answer, i) => assert.equal(answer.payload.id, `q${i}`));
     assert.ok(took < 2_000, `the quick calls took ${took} ms behind a 4 s call`);
     assert.equal((await slow).payload.id, 'slow');
+  });
+});
+
+/** About 0.1 ms of CPU per call: at 128 MB (1.45 ms of CPU per 20 ms) an instance serves ~14 calls a period. */
+const SPIN = `
+exports.handler = async () => {
+  const end = performance.now() + 0.1;
+  while (performance.now() < end);
+  return 'spun';
+};
+`;
+
+async function instancesNow(server: RunningServer, name: string): Promise<{ live: number; cpuThrottled: number }> {
+  const body = (await (await fetch(`${server.url}/nimbus/v1/instances`)).json()) as { functions: { name: string; live: number; cpuThrottled: number }[] };
+  return body.functions.find((f) => f.name === name) ?? { live: 0, cpuThrottled: 0 };
+}
+
+describe('calls to a function held to its CPU share', { skip: requireCpuLimits() }, () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => server.dispose());
+
+  test('a flood of calls to a 128 MB function over its CPU share starts more instances instead of queueing on throttled ones', async () => {
+    const lambda = server.lambda();
+    await deploy(lambda, 'share', { 'index.js': SPIN }, { memorySize: 128 });
+    for (let i = 0; i < 20; i++) await invoke(lambda, 'share', {}); // one warm instance; the function's duration learned
+    let flooding = true;
+    let maxLive = 0;
+    let maxThrottled = 0;
+    const watcher = (async () => {
+      while (flooding) {
+        const now = await instancesNow(server, 'share');
+        maxLive = Math.max(maxLive, now.live);
+        maxThrottled = Math.max(maxThrottled, now.cpuThrottled);
+      }
+    })();
+    const answers: number[] = [];
+    const caller = async (): Promise<void> => {
+      const until = Date.now() + 2_000;
+      while (Date.now() < until) answers.push((await call(server, 'share', { id: 'x' })).status);
+    };
+    await Promise.all(Array.from({ length: 16 }, caller));
+    flooding = false;
+    await watcher;
+    console.log(`# share: ${answers.length} calls, at most ${maxLive} instances, ${maxThrottled} of them seen throttled at once`);
+    assert.ok(answers.length > 0 && answers.every((s) => s === 200), `statuses: ${[...new Set(answers)].join(', ')}`);
+    // The platform saw the instances wait out their share (cgroup cpu.stat), and started more:
+    // one instance serves ~700 calls a second at its share, each new one brings another.
+    assert.ok(maxThrottled >= 1, 'no instance was ever reported held to its CPU share');
+    assert.ok(maxLive >= 3, `only ${maxLive} instances served 16 callers of a throttled function`);
   });
 });

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CreateFunctionCommand, TagResourceCommand, UntagResourceCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
-import { CgroupManager } from '../../src/runtime/sandbox/cgroup.js';
 import { slirp4netnsAvailable } from '../../src/runtime/sandbox/network.js';
 import { deploy, invoke } from '../helpers/functions.js';
-import { requireBwrap } from '../helpers/privileges.js';
+import { requireBwrap, requireCpuLimits } from '../helpers/privileges.js';
 import { makeZip } from '../helpers/zip.js';
 import { hostileSuite } from './hostile-suite.js';
 
@@ -74,18 +73,6 @@ interface NetworkView {
   ownLoopbackPostgres: string;
 }
 
-/** Why the CPU test cannot run here (the platform limits CPU only as root with the cpu controller), or false. */
-function cpuLimitsUnavailable(): string | false {
-  const manager = CgroupManager.detect();
-  const available = manager?.cpuLimits === true;
-  manager?.dispose();
-  if (available) return false;
-  const reason = 'no cpu cgroup controller the platform can use (needs root and cgroup v1 cpu or v2 +cpu)';
-  if (process.env.CI === 'true' && process.getuid?.() === 0) throw new Error(`CI=true but ${reason}`);
-  console.log(`# skipping: ${reason}`);
-  return reason;
-}
-
 describe('sandbox hardening (bwrap)', { skip: requireBwrap() }, () => {
   const suite = hostileSuite({ label: 'sandbox hardening' });
   const contained = suite.contained;
@@ -132,7 +119,7 @@ exports.handler = async () => ({
     if (p.strace?.error !== 'ENOENT') assert.match(p.strace?.stderr ?? '', /Operation not permitted/);
   }));
 
-  test('CPU: a busy loop at 128 MB gets a small share of a core, at 1,769 MB a whole one', { skip: cpuLimitsUnavailable() }, () => contained('cpu hog', async () => {
+  test('CPU: a busy loop at 128 MB gets a small share of a core, at 1,769 MB a whole one', { skip: requireCpuLimits() }, () => contained('cpu hog', async () => {
     const spin = `exports.handler = async () => {
   const started = Date.now(); const cpu0 = process.cpuUsage(); let work = 0;
   while (Date.now() - started < 1500) { for (let i = 0; i < 10000; i++) work += i & 1; }

@@ -1,10 +1,11 @@
 // When the scheduler starts another instance for a call that finds every instance busy,
 // in virtual time (simulated instances with a 100 ms cold start): a flood of short calls
 // waits for the warm instances, slow calls scale out at once, and a call stuck behind an
-// unusually long one is not made to wait for it.
+// unusually long one is not made to wait for it; instances held to their CPU share take no
+// queued calls, so more start.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FunctionSpec } from '../../src/runtime/execution-types.js';
+import type { ExecutionInstance, FunctionSpec, InstanceFactory, InstanceOutcome } from '../../src/runtime/execution-types.js';
 import { ReplayMeter, SimulatedInstanceFactory, type SimulatedInstance } from '../../src/runtime/replay/simulated-instances.js';
 import { VirtualTime } from '../../src/runtime/replay/virtual-time.js';
 import { Scheduler } from '../../src/runtime/scheduler.js';
@@ -86,4 +87,123 @@ test('a call behind one far longer than the function usually takes gets a new in
   await r.time.advanceTo(r.time.now() + 5_000);
   await long;
   await r.scheduler.dispose();
+});
+
+/**
+ * An instance held to a CPU share, as the kernel's CFS quota holds a sandbox: its calls run one
+ * after another, each `cpuMs` of CPU, at most `quotaMs` of CPU per 20 ms period; a call that
+ * does not fit in what is left of the period waits for the next one. The guest's own time per
+ * call (lastRunMs) is `cpuMs`: the waits do not show in it.
+ */
+class ShareBoundInstance implements ExecutionInstance {
+  static #next = 0;
+  readonly id = `share-${++ShareBoundInstance.#next}`;
+  readonly logStream = this.id;
+  readonly memoryMb = 128;
+  readonly pid = undefined;
+  readonly alive = true;
+  readonly queues = true;
+  readonly #time: VirtualTime;
+  readonly #cpuMs: number;
+  readonly #quotaMs: number;
+  readonly #reportsThrottling: boolean;
+  #freeAt = 0;
+  #period = -1;
+  #usedMs = 0;
+  #throttledAt = Number.NEGATIVE_INFINITY;
+  lastRunMs: number | undefined;
+
+  constructor(time: VirtualTime, cpuMs: number, quotaMs: number, reportsThrottling: boolean) {
+    this.#time = time;
+    this.#cpuMs = cpuMs;
+    this.#quotaMs = quotaMs;
+    this.#reportsThrottling = reportsThrottling;
+  }
+
+  get cpuThrottled(): boolean {
+    return this.#reportsThrottling && this.#time.now() - this.#throttledAt < 100;
+  }
+
+  run(): Promise<void> {
+    let start = Math.max(this.#time.now(), this.#freeAt);
+    const period = Math.floor(start / 20);
+    if (period !== this.#period) {
+      this.#period = period;
+      this.#usedMs = 0;
+    }
+    if (this.#usedMs + this.#cpuMs > this.#quotaMs) {
+      this.#throttledAt = start;
+      this.#period = period + 1;
+      this.#usedMs = 0;
+      start = this.#period * 20;
+    }
+    this.#usedMs += this.#cpuMs;
+    this.#freeAt = start + this.#cpuMs;
+    return new Promise((resolve) => {
+      this.#time.setTimeout(() => {
+        this.lastRunMs = this.#cpuMs;
+        resolve();
+      }, this.#freeAt - this.#time.now());
+    });
+  }
+
+  invoke(): Promise<InstanceOutcome> {
+    return Promise.reject(new Error('runs no code'));
+  }
+
+  invokeStream(): Promise<InstanceOutcome> {
+    return this.invoke();
+  }
+
+  dispose(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+async function floodOfShareBoundCalls(reportsThrottling: boolean): Promise<{ calls: number; maxLive: number }> {
+  const time = new VirtualTime(0);
+  let live = 0;
+  const factory: InstanceFactory = {
+    create: () => {
+      live++;
+      return new Promise((resolve) => time.setTimeout(() => resolve(new ShareBoundInstance(time, 1, 3, reportsThrottling)), COLD_START_MS));
+    },
+    dispose: () => Promise.resolve(),
+  };
+  const scheduler = new Scheduler({
+    factory, clock: time.clock, timers: time, keepAliveMs: 600_000, accountConcurrency: 1000, memoryBudgetMb: 1_000_000, onError: (err) => assert.fail(String(err)),
+  });
+  const call = (): Promise<void> => scheduler.run(spec, admission, (instance) => (instance as ShareBoundInstance).run(), { mayQueue: true });
+  let calls = 0;
+  let maxLive = 0;
+  const client = async (untilMs: number): Promise<void> => {
+    while (time.now() < untilMs) {
+      await call();
+      calls++;
+    }
+  };
+  const loop = async (callers: number, untilMs: number): Promise<void> => {
+    let done = false;
+    void Promise.all(Array.from({ length: callers }, () => client(untilMs))).then(() => (done = true));
+    while (!done) {
+      await time.advanceTo(time.now() + 1);
+      maxLive = Math.max(maxLive, live);
+    }
+  };
+  await loop(1, 500); // one warm instance, the function's 1 ms learned
+  calls = 0;
+  await loop(32, 3_000);
+  await scheduler.dispose();
+  return { calls, maxLive };
+}
+
+test('32 callers of a 1 ms function held to 15 % of a core: throttled instances take no queued calls, so more start', async () => {
+  const blind = await floodOfShareBoundCalls(false);
+  const seen = await floodOfShareBoundCalls(true);
+  console.log(`# blind ${JSON.stringify(blind)}, seen ${JSON.stringify(seen)}`);
+  // Without the signal the 1 ms calls look short and queue on one or two instances that serve
+  // 150 calls a second each; with it, every instance brings its own share.
+  assert.ok(blind.maxLive <= 2, `without the signal: ${blind.maxLive} instances`);
+  assert.ok(seen.maxLive >= 8, `with the signal: only ${seen.maxLive} instances`);
+  assert.ok(seen.calls >= 4 * blind.calls, `with the signal ${seen.calls} calls in 2.5 s, without ${blind.calls}`);
 });

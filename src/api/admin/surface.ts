@@ -41,7 +41,7 @@ export function createAdminSurface(deps: AdminDeps): Surface {
           sandbox: deps.sandbox,
           functions: deps.instances().map((f) => {
             const [account, region, name] = f.functionId.split('/');
-            return { account, region, name, live: f.live, idle: f.idle, starting: f.starting, waiting: f.waiting, queued: f.queued, idlePids: f.idlePids };
+            return { account, region, name, live: f.live, idle: f.idle, starting: f.starting, waiting: f.waiting, queued: f.queued, cpuThrottled: f.cpuThrottled, idlePids: f.idlePids };
           }),
         },
       }),

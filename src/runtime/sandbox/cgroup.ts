@@ -157,6 +157,7 @@ export class SandboxCgroup {
   readonly #dirs: readonly string[];
   readonly #cpuDir: string | undefined;
   readonly #peak: PreadFile;
+  readonly #cpuStat: PreadFile | undefined;
   #removed = false;
 
   constructor(version: 1 | 2, dirs: readonly string[], cpuIndex?: number) {
@@ -164,6 +165,7 @@ export class SandboxCgroup {
     this.#dirs = dirs;
     this.#cpuDir = cpuIndex === undefined ? undefined : dirs[cpuIndex];
     this.#peak = new PreadFile(path.join(dirs[0] ?? '', version === 1 ? 'memory.max_usage_in_bytes' : 'memory.peak'));
+    this.#cpuStat = this.#cpuDir === undefined ? undefined : new PreadFile(path.join(this.#cpuDir, 'cpu.stat'));
   }
 
   /** The files a process writes its pid into to join (before exec'ing the sandbox). */
@@ -204,6 +206,12 @@ export class SandboxCgroup {
     return Number.isFinite(n) && n > 0 ? n : undefined;
   }
 
+  /** CFS periods in which the group used up its quota and waited (cpu.stat nr_throttled, v1 and v2); undefined without the cpu controller. */
+  throttleCount(): number | undefined {
+    const m = /^nr_throttled (\d+)$/m.exec(this.#cpuStat?.read() ?? '');
+    return m ? Number(m[1]) : undefined;
+  }
+
   oomKills(): number {
     const file = this.#version === 1 ? 'memory.oom_control' : 'memory.events';
     const m = /^oom_kill (\d+)$/m.exec(readText(path.join(this.#mem, file)) ?? '');
@@ -215,6 +223,7 @@ export class SandboxCgroup {
     if (this.#removed) return;
     this.#removed = true;
     this.#peak.close();
+    this.#cpuStat?.close();
     for (const dir of this.#dirs) {
       for (let attempt = 0; !killAndRemove(dir) && attempt < 100; attempt++) await sleep(20);
     }

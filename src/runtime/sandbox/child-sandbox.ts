@@ -79,7 +79,7 @@ class LineSplitter {
   }
 }
 
-/** How long a memory-peak reading is reused by peakMemoryBytes(). */
+/** How long a memory-peak (or CPU-throttling) reading is reused by peakMemoryBytes() (cpuThrottleCount()). */
 const PEAK_REUSE_MS = 1;
 
 export class ChildSandbox implements Sandbox {
@@ -113,6 +113,8 @@ export class ChildSandbox implements Sandbox {
   #guestStatus: PreadFile | undefined;
   #lastPeak: number | undefined;
   #peakReadAt = Number.NEGATIVE_INFINITY;
+  #throttleCount: number | undefined;
+  #throttleReadAt = Number.NEGATIVE_INFINITY;
   #network: NetworkAttachment | undefined;
 
   private constructor(params: ChildSandboxParams) {
@@ -250,6 +252,15 @@ export class ChildSandbox implements Sandbox {
       this.#peakReadAt = now;
     }
     return this.#lastPeak;
+  }
+
+  cpuThrottleCount(): number | undefined {
+    const now = performance.now();
+    if (!this.#dead && now - this.#throttleReadAt >= PEAK_REUSE_MS) {
+      this.#throttleCount = this.#params.cgroup?.throttleCount();
+      this.#throttleReadAt = now;
+    }
+    return this.#throttleCount;
   }
 
   async dispose(): Promise<void> {

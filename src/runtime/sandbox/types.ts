@@ -105,6 +105,11 @@ export interface Sandbox {
   kill(reason: KillReason): void;
   /** Peak memory of the sandbox so far (cgroup, else the guest's VmHWM); undefined if unknown. */
   peakMemoryBytes(): number | undefined;
+  /**
+   * How many CPU periods the sandbox has waited out its CPU share so far (cgroup cpu.stat);
+   * undefined when no CPU share is enforced. Read at most once a millisecond.
+   */
+  cpuThrottleCount(): number | undefined;
   /** kill('disposed') and wait for `exited`; idempotent. */
   dispose(): Promise<void>;
 }
