@@ -68,6 +68,8 @@ export interface InvokeServiceDeps {
  */
 const QUEUE_MAX_PAYLOAD_BYTES = 64 * 1024;
 
+type IdentityField = 'key' | 'version' | 'qualifier' | 'architecture' | 'requestId' | 'trigger' | 'logGroup' | 'memorySizeMb' | 'requestBytes';
+
 const OUTCOME_OF_CAUSE = {
   handler: 'function-error', init: 'function-error', timeout: 'timeout', exit: 'crash',
   'out-of-memory': 'out-of-memory', 'response-too-large': 'function-error',
@@ -146,8 +148,8 @@ export class InvokeService {
       return await this.#deps.scheduler.run(fn.spec, { functionId: fn.functionId, reservedConcurrency: fn.record.reservedConcurrency }, work, options);
     } catch (err) {
       if (err instanceof NimbusError && err.code === 'TooManyRequestsException') {
-        this.#deps.invocations.publish({
-          ...this.#identity(request, fn), logStream: '', startedAt: this.#deps.clock(), durationMs: 0, billedDurationMs: 0,
+        this.#publish(request, fn, {
+          logStream: '', startedAt: this.#deps.clock(), durationMs: 0, billedDurationMs: 0,
           maxMemoryUsedMb: 0, initDurationMs: undefined, startType: 'warm', outcome: 'throttled', responseBytes: 0, lines: [],
         });
       }
@@ -155,11 +157,18 @@ export class InvokeService {
     }
   }
 
-  #identity(request: InvokeRequest, fn: ResolvedFunction): Pick<InvocationRecord, 'key' | 'version' | 'qualifier' | 'architecture' | 'requestId' | 'trigger' | 'logGroup' | 'memorySizeMb' | 'requestBytes'> {
-    return {
+  /**
+   * One literal with every field in one order: records of one shape keep the subscribers' property
+   * reads monomorphic (a spread of the identity fields made a new hidden class per record).
+   */
+  #publish(request: InvokeRequest, fn: ResolvedFunction, run: Omit<InvocationRecord, IdentityField>): void {
+    this.#deps.invocations.publish({
       key: request.key, version: fn.executedVersion, qualifier: request.qualifier, architecture: fn.record.latest.settings.architectures[0] ?? 'x86_64',
       requestId: request.requestId, trigger: request.trigger, logGroup: fn.spec.logGroup, memorySizeMb: fn.spec.memoryMb, requestBytes: request.payload.length,
-    };
+      logStream: run.logStream, startedAt: run.startedAt, durationMs: run.durationMs, billedDurationMs: run.billedDurationMs,
+      maxMemoryUsedMb: run.maxMemoryUsedMb, initDurationMs: run.initDurationMs, startType: run.startType, outcome: run.outcome,
+      responseBytes: run.responseBytes, lines: run.lines,
+    });
   }
 
   #input(request: InvokeRequest, invokedFunctionArn: string): InvocationInput {
@@ -178,7 +187,8 @@ export class InvokeService {
     // Never before the function's own last line: the lines' times come from the wall clock at
     // receipt, the duration from the monotonic clock, and logs sort by time (END after the output).
     const end = outcome.lines.reduce((latest, line) => Math.max(latest, line.timestamp), Math.round(outcome.startedAt + outcome.durationMs));
-    const lines: LogLine[] = [{ timestamp: outcome.startedAt, text: startLine(request.requestId, fn.executedVersion) }, ...outcome.lines];
+    const lines: LogLine[] = [{ timestamp: outcome.startedAt, text: startLine(request.requestId, fn.executedVersion) }];
+    for (const line of outcome.lines) lines.push(line);
     if (result.kind === 'error' && result.cause === 'timeout') {
       lines.push({ timestamp: end, text: `${new Date(end).toISOString()} ${request.requestId} Task timed out after ${spec.timeoutSec.toFixed(2)} seconds` });
     }
@@ -192,8 +202,8 @@ export class InvokeService {
       }),
     });
     const startType = instance.initType === 'provisioned-concurrency' ? 'provisioned' : outcome.initDurationMs === undefined ? 'warm' : 'cold';
-    this.#deps.invocations.publish({
-      ...this.#identity(request, fn), logStream: instance.logStream, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
+    this.#publish(request, fn, {
+      logStream: instance.logStream, startedAt: outcome.startedAt, durationMs: outcome.durationMs,
       billedDurationMs: billed, maxMemoryUsedMb: outcome.maxMemoryUsedMb, initDurationMs: outcome.initDurationMs, startType,
       outcome: result.kind === 'success' ? 'success' : OUTCOME_OF_CAUSE[result.cause], responseBytes, lines,
     });

@@ -185,11 +185,11 @@ export class SandboxInstance implements ExecutionInstance {
   }
 
   #sendInvoke(input: InvocationInput): void {
+    // One shape for every call (JSON leaves the undefined fields out).
     this.#sandbox.send(
       {
         t: 'invoke', requestId: input.requestId, timeoutMs: this.#spec.timeoutSec * 1000, invokedFunctionArn: input.invokedFunctionArn,
-        ...(input.clientContext !== undefined ? { clientContext: input.clientContext } : {}),
-        ...(input.traceId !== undefined ? { traceId: input.traceId } : {}),
+        clientContext: input.clientContext, traceId: input.traceId,
       },
       input.payload,
     );

@@ -63,8 +63,21 @@ function renderInternal(requestId: string): ApiResponse {
 }
 
 function send(res: ServerResponse, response: ApiResponse, requestId: string): void {
-  const headers: Record<string, string | number> = { 'x-amzn-requestid': requestId, ...response.headers };
+  // A flat [name, value, …] list: no header object is built (or reshaped) per response.
+  const headers: string[] = ['x-amzn-requestid', requestId];
+  let hasContentType = false;
+  let declaredLength: string | undefined;
+  if (response.headers !== undefined) {
+    for (const name in response.headers) {
+      const value = response.headers[name] as string;
+      if (name === 'x-amzn-requestid') headers[1] = value;
+      else if (name === 'content-length') declaredLength = value; // a buffered body's own length wins below
+      else headers.push(name, value);
+      if (name === 'content-type') hasContentType = true;
+    }
+  }
   if (response.stream) {
+    if (declaredLength !== undefined) headers.push('content-length', declaredLength);
     res.writeHead(response.status, headers); // the body follows from response.stream (see handle)
     return;
   }
@@ -73,9 +86,9 @@ function send(res: ServerResponse, response: ApiResponse, requestId: string): vo
   else if (Buffer.isBuffer(response.body) || typeof response.body === 'string') payload = response.body;
   else {
     payload = JSON.stringify(response.body);
-    headers['content-type'] ??= 'application/json';
+    if (!hasContentType) headers.push('content-type', 'application/json');
   }
-  headers['content-length'] = payload === undefined ? 0 : Buffer.byteLength(payload);
+  headers.push('content-length', String(payload === undefined ? 0 : Buffer.byteLength(payload)));
   res.writeHead(response.status, headers);
   res.end(payload);
 }
