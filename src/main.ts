@@ -273,13 +273,16 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
       brokerPollers.forget(mapping).catch((err: unknown) => logger.error('event source', err));
     },
   });
-  const functionUrls = new FunctionUrlService({ urls: store.functionUrls, functions, clock });
+  const functionUrls = new FunctionUrlService({
+    urls: store.functionUrls, functions, clock, events, changed: () => node?.publish({ kind: 'function-urls' }),
+  });
   let listeningPort = config.port; // FunctionUrl names the real port once the server listens (0 picks one)
   const routeTables = new RouteService({
     repository: store.routes, clock, changed: (scope) => node?.publish({ kind: 'routes', account: scope.account, region: scope.region }),
   });
   node?.onHint((hint) => {
     if (hint.kind === 'routes') routeTables.forget({ account: hint.account, region: hint.region });
+    else if (hint.kind === 'function-urls') functionUrls.forget();
     else if (hint.kind === 'schedules') scheduleTicker.current?.wake();
     else if (hint.kind === 'mapping') {
       sqsPollers.changed(hint.uuid); // SQS and broker mappings share the hint; each ignores the other's UUIDs
@@ -289,6 +292,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
   node?.onResync(() => {
     resolver.forgetAll();
     routeTables.forget(undefined);
+    functionUrls.forget();
   });
   const makeScheduleTicker = (): ScheduleTicker => new ScheduleTicker({
     schedules: store.schedules, clock, onFired: () => dispatcher.wake(), onError: (err) => logger.error('schedule ticker', err), log: (line) => logger.info(line),

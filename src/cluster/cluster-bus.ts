@@ -1,8 +1,9 @@
 // Hints between nodes over PostgreSQL LISTEN/NOTIFY: "function X changed" (so every node
 // drops cached specs and retires old instances), "queue N has a message" (so a long poll
 // on another node wakes at once), "schedules changed" (the leader's ticker looks again) and
-// "mapping changed" (whoever polls it applies the change now) and "routes changed" (every
-// node drops its compiled route table).
+// "mapping changed" (whoever polls it applies the change now), "routes changed" (every
+// node drops its compiled route table) and "function URLs changed" (every node drops the
+// configs it serves from memory).
 // Hints only speed things up or keep caches fresh: the state itself is in the database,
 // and each receiver also polls. A node's own hints come back to it and are skipped.
 import type pg from 'pg';
@@ -16,7 +17,9 @@ export type ClusterHint =
   /** An event source mapping changed: its poller (wherever it runs) applies it now. */
   | { readonly kind: 'mapping'; readonly uuid: string }
   /** An HTTP API route table was written: nodes drop their compiled copy. */
-  | { readonly kind: 'routes'; readonly account: string; readonly region: string };
+  | { readonly kind: 'routes'; readonly account: string; readonly region: string }
+  /** A function URL config was written: nodes drop the configs they serve from memory. */
+  | { readonly kind: 'function-urls' };
 
 interface Envelope {
   readonly from: string;

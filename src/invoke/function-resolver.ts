@@ -52,6 +52,8 @@ export class FunctionResolver {
   /** `functionId:version` -> entry; `functionId#alias` -> alias. */
   readonly #versions = new Map<string, Promise<VersionEntry | undefined>>();
   readonly #aliases = new Map<string, Promise<AliasRecord | undefined>>();
+  /** Per entry (replaced, never changed, when the function changes) and qualifier: what resolve() returns. */
+  readonly #invoked = new WeakMap<VersionEntry, Map<string | undefined, ResolvedFunction>>();
   readonly #unsubscribe: () => void;
 
   constructor(deps: FunctionResolverDeps) {
@@ -85,13 +87,27 @@ export class FunctionResolver {
 
   /** The function to run for `key` and `qualifier`, or a Lambda error saying why not. */
   async resolve(key: FunctionKey, qualifier: string | undefined): Promise<ResolvedFunction> {
-    const invokedArn = functionArn(key.region, key.account, key.name, qualifier);
     if (qualifier === undefined || qualifier === LATEST || isVersionNumber(qualifier)) {
-      return { ...(await this.#version(key, qualifier ?? LATEST, qualifier ?? LATEST)), invokedArn };
+      return this.#asInvoked(await this.#version(key, qualifier ?? LATEST, qualifier ?? LATEST), key, qualifier);
     }
     const alias = await this.#alias(key, qualifier);
     const version = pickVersion(alias, (this.#deps.random ?? Math.random)());
-    return { ...(await this.#version(key, version, qualifier)), invokedArn };
+    return this.#asInvoked(await this.#version(key, version, qualifier), key, qualifier);
+  }
+
+  /** The entry as invoked by one qualifier (its ARN), made once per entry and qualifier: every call resolves. */
+  #asInvoked(entry: VersionEntry, key: FunctionKey, qualifier: string | undefined): ResolvedFunction {
+    let byQualifier = this.#invoked.get(entry);
+    if (byQualifier === undefined) this.#invoked.set(entry, (byQualifier = new Map<string | undefined, ResolvedFunction>()));
+    let resolved = byQualifier.get(qualifier);
+    if (resolved === undefined) {
+      resolved = {
+        record: entry.record, spec: entry.spec, functionId: entry.functionId, executedVersion: entry.executedVersion,
+        invokedArn: functionArn(key.region, key.account, key.name, qualifier),
+      };
+      byQualifier.set(qualifier, resolved);
+    }
+    return resolved;
   }
 
   /** The alias a qualifier names (provisioned concurrency shares instances by its weights). */

@@ -1,11 +1,12 @@
 // Three nodes on one database serve one set of functions: a function deployed through one
 // node runs on the others, a code update through one is what the next invoke anywhere runs
 // once the update is done (warm instances of the old code retired), and a delete reaches
-// every node's cache.
+// every node's cache; so does a change of a function URL's config.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  DeleteFunctionCommand, GetFunctionCommand, UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2, type LambdaClient,
+  CreateFunctionUrlConfigCommand, DeleteFunctionCommand, DeleteFunctionUrlConfigCommand, GetFunctionCommand, UpdateFunctionCodeCommand,
+  UpdateFunctionUrlConfigCommand, waitUntilFunctionUpdatedV2, type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { eventually, startCluster, type Cluster } from '../helpers/cluster.js';
 import { deploy, invoke } from '../helpers/functions.js';
@@ -85,6 +86,20 @@ if (skip) {
           assert.equal(await versionRun(client, 'flip'), version, `${label} after update ${version}`);
         }
       }
+    });
+
+    test('a function URL changed through one node: the others serve the change (each keeps the configs it serves in memory)', async () => {
+      await deploy(a, 'web', { 'index.js': versionHandler(1) });
+      await a.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'web', AuthType: 'NONE' }));
+      const status = async (node: number): Promise<number> => (await fetch(`${cluster.nodes[node]?.url ?? ''}/url/web/`)).status;
+      assert.equal(await status(1), 200, 'B serves the URL created through A');
+      assert.equal(await status(2), 200, 'C');
+      await a.send(new UpdateFunctionUrlConfigCommand({ FunctionName: 'web', AuthType: 'AWS_IAM' }));
+      await eventually('B to refuse unsigned requests', async () => ((await status(1)) === 403 ? true : undefined), 5_000, 50);
+      await eventually('C to refuse unsigned requests', async () => ((await status(2)) === 403 ? true : undefined), 5_000, 50);
+      await c.send(new DeleteFunctionUrlConfigCommand({ FunctionName: 'web' }));
+      await eventually('A to answer 404', async () => ((await status(0)) === 404 ? true : undefined), 5_000, 50);
+      await eventually('B to answer 404', async () => ((await status(1)) === 404 ? true : undefined), 5_000, 50);
     });
 
     // Eventual consistency (docs/cluster.md): a node hears of another node's change by a

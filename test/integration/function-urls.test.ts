@@ -463,6 +463,25 @@ describe('function URLs', () => {
     assert.equal((await fetch(`${base}/url/respond/`)).status, 200, 'the server is fine afterwards');
   });
 
+  test('a URL serves what its config says right after each change (configs are served from memory)', async () => {
+    await deploy(lambda, 'changing', { 'index.js': ECHO });
+    const id = await urlFor('changing');
+    const byHost = async (): Promise<number> => (await request(`${base}/`, { headers: { host: `${id}.lambda-url.us-east-1.localhost` } })).status;
+    assert.equal((await fetch(`${base}/url/changing/`)).status, 200);
+    assert.equal(await byHost(), 200);
+    await lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: 'changing', AuthType: 'AWS_IAM' }));
+    assert.equal((await fetch(`${base}/url/changing/`)).status, 403, 'unsigned, right after the change to AWS_IAM');
+    assert.equal(await byHost(), 403);
+    await lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: 'changing', AuthType: 'NONE' }));
+    assert.equal((await fetch(`${base}/url/changing/`)).status, 200);
+    await lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: 'changing' }));
+    assert.equal((await fetch(`${base}/url/changing/`)).status, 404, 'right after the delete');
+    assert.equal(await byHost(), 403);
+    const again = await urlFor('changing');
+    assert.equal((await fetch(`${base}/url/changing/`)).status, 200, 'right after it was created again');
+    assert.equal((await request(`${base}/`, { headers: { host: `${again}.lambda-url.us-east-1.localhost` } })).status, 200);
+  });
+
   test('deleting the function takes its URL with it', async () => {
     await deploy(lambda, 'doomed', { 'index.js': ECHO });
     const id = await urlFor('doomed');

@@ -8,6 +8,7 @@ import type { FunctionUrlRepository } from '../../store/ports.js';
 import type { FunctionKey, FunctionUrlAuthType, FunctionUrlConfigRecord, FunctionUrlCors, FunctionUrlInvokeMode } from '../../store/records.js';
 import { functionArn } from '../../util/arn.js';
 import type { Clock } from '../../util/time.js';
+import type { FunctionEvents } from './function-events.js';
 import type { FunctionService } from './function-service.js';
 import { isVersionNumber, LATEST, validationError } from './qualifiers.js';
 
@@ -81,13 +82,32 @@ export interface FunctionUrlServiceDeps {
   readonly clock: Clock;
   /** Url id source; tests pass a fixed one. */
   readonly newUrlId?: () => string;
+  /** Function changes: deleting a function or an alias deletes its URL configs with it. */
+  readonly events?: FunctionEvents;
+  /** A config was written here (cluster mode: tell the other nodes to forget theirs). */
+  readonly changed?: () => void;
 }
 
 export class FunctionUrlService {
   readonly #deps: FunctionUrlServiceDeps;
+  /**
+   * The configs that serving looks up on every request, by `id:<url id>` and by
+   * `fn:<function id>/<qualifier>`. Only found configs stay: a flood of made-up URLs must
+   * not grow it. Emptied on any change here, on function and alias changes, and on the
+   * other nodes' hints.
+   */
+  readonly #served = new Map<string, Promise<FunctionUrlConfigRecord | undefined>>();
 
   constructor(deps: FunctionUrlServiceDeps) {
     this.#deps = deps;
+    deps.events?.subscribe((event) => {
+      if (event.kind === 'deleted' || event.kind === 'alias-changed') this.forget();
+    });
+  }
+
+  /** Drops every cached config (another node changed one, or its hints may have been missed). */
+  forget(): void {
+    this.#served.clear();
   }
 
   async create(key: FunctionKey, qualifier: string | undefined, input: FunctionUrlInput): Promise<FunctionUrlConfigRecord> {
@@ -102,7 +122,10 @@ export class FunctionUrlService {
       const config: FunctionUrlConfigRecord = {
         ...key, qualifier: q, urlId: (this.#deps.newUrlId ?? newUrlId)(), authType, cors, invokeMode, createdAt: now, lastModified: now,
       };
-      if (await this.#deps.urls.create(config)) return config;
+      if (await this.#deps.urls.create(config)) {
+        this.#changed();
+        return config;
+      }
       if (await this.#deps.urls.get(key, q)) {
         throw new NimbusError('ResourceConflictException',
           `Failed to create function url config for [functionArn = ${functionArn(key.region, key.account, key.name)}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
@@ -130,12 +153,14 @@ export class FunctionUrlService {
       lastModified: Math.max(this.#deps.clock(), current.lastModified),
     };
     if (!(await this.#deps.urls.update(next))) throw configNotFound();
+    this.#changed();
     return next;
   }
 
   async delete(key: FunctionKey, qualifier: string | undefined): Promise<void> {
     const q = await this.#qualifier(key, qualifier);
     if (!(await this.#deps.urls.delete(key, q))) throw configNotFound();
+    this.#changed();
   }
 
   async list(key: FunctionKey): Promise<readonly FunctionUrlConfigRecord[]> {
@@ -145,15 +170,36 @@ export class FunctionUrlService {
 
   /** Serving by Host: the config a url id names, if any. */
   findByUrlId(urlId: string): Promise<FunctionUrlConfigRecord | undefined> {
-    return URL_ID_PATTERN.test(urlId) ? this.#deps.urls.getByUrlId(urlId) : Promise.resolve(undefined);
+    return URL_ID_PATTERN.test(urlId) ? this.#cached(`id:${urlId}`, () => this.#deps.urls.getByUrlId(urlId)) : Promise.resolve(undefined);
   }
 
   /** Serving by path: the function's URL config; Lambda's not-found errors when it has none. */
   async findForFunction(key: FunctionKey, qualifier: string | undefined): Promise<FunctionUrlConfigRecord> {
-    const config = await this.#deps.urls.get(key, qualifier ?? '$LATEST');
+    const q = qualifier ?? LATEST;
+    const config = await this.#cached(`fn:${key.account}/${key.region}/${key.name}/${q}`, () => this.#deps.urls.get(key, q));
     if (config) return config;
     await this.#qualifier(key, qualifier); // the function or qualifier missing says so
     throw configNotFound();
+  }
+
+  #cached(lookup: string, read: () => Promise<FunctionUrlConfigRecord | undefined>): Promise<FunctionUrlConfigRecord | undefined> {
+    let found = this.#served.get(lookup);
+    if (found === undefined) {
+      found = read();
+      this.#served.set(lookup, found);
+      // A miss or a failed read is not kept; a config changed while it was read is forgotten with the rest.
+      found.then((config) => {
+        if (config === undefined && this.#served.get(lookup) === found) this.#served.delete(lookup);
+      }, () => {
+        if (this.#served.get(lookup) === found) this.#served.delete(lookup);
+      });
+    }
+    return found;
+  }
+
+  #changed(): void {
+    this.forget();
+    this.#deps.changed?.();
   }
 
   async #qualifier(key: FunctionKey, qualifier: string | undefined): Promise<string> {
