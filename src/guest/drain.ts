@@ -123,12 +123,18 @@ export class DrainTracker {
         if (!waiter || !this.isDrained()) return;
         if (this.#settleMs > 0) {
           this.#settle ??= runtimeScope(() => setTimeout(() => {
-            this.#settle = undefined;
-            if (this.#waiter !== waiter) return;
-            if (this.isDrained()) {
-              this.stop();
-              waiter();
-            }
+            // Timers run before the loop reads its sockets: a process that was stopped meanwhile
+            // (a small MemorySize waits out its CPU share for up to ~19 ms) finds its timer due
+            // before the I/O that arrived while it waited, which may be the handler's next step.
+            // Decide after that I/O has been read.
+            runtimeScope(() => setImmediate(() => {
+              this.#settle = undefined;
+              if (this.#waiter !== waiter) return;
+              if (this.isDrained()) {
+                this.stop();
+                waiter();
+              }
+            }));
           }, this.#settleMs));
           return;
         }

@@ -16,8 +16,12 @@ import type { Handler } from './handler.js';
 export type InvokeOutcome = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly error: ErrorPayload };
 
 const tracker = new DrainTracker();
-/** How long the loop must stay drained before a handler that never called back gets `null` (drain.ts). */
-const NULL_SETTLE_MS = 20;
+/**
+ * How long the loop must stay drained before a handler that never called back gets `null`
+ * (drain.ts): longer than two CPU periods (20 ms each), since a small MemorySize can spend
+ * most of one waiting out its share, which looks like an idle loop from inside.
+ */
+const NULL_SETTLE_MS = 50;
 
 function serialize(result: unknown): InvokeOutcome {
   let text: string;
