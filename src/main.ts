@@ -434,6 +434,7 @@ export async function createPlatform(config: Config, deps: PlatformDeps): Promis
         await brokerDestinations.dispose(); // after the dispatcher, the last to publish
         provisioned.dispose();
         resolver.dispose();
+        functionUrls.dispose();
         await scheduler.dispose();
         await factory.dispose();
         await platformSocket?.close(); // after the sandboxes: their keep-alive connections are gone

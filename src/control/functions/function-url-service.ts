@@ -83,9 +83,9 @@ export interface FunctionUrlServiceDeps {
   /** Url id source; tests pass a fixed one. */
   readonly newUrlId?: () => string;
   /** Function changes: deleting a function or an alias deletes its URL configs with it. */
-  readonly events?: FunctionEvents;
+  readonly events: FunctionEvents;
   /** A config was written here (cluster mode: tell the other nodes to forget theirs). */
-  readonly changed?: () => void;
+  readonly changed: () => void;
 }
 
 export class FunctionUrlService {
@@ -97,12 +97,18 @@ export class FunctionUrlService {
    * other nodes' hints.
    */
   readonly #served = new Map<string, Promise<FunctionUrlConfigRecord | undefined>>();
+  readonly #unsubscribe: () => void;
 
   constructor(deps: FunctionUrlServiceDeps) {
     this.#deps = deps;
-    deps.events?.subscribe((event) => {
+    this.#unsubscribe = deps.events.subscribe((event) => {
       if (event.kind === 'deleted' || event.kind === 'alias-changed') this.forget();
     });
+  }
+
+  /** Stops listening to function changes. */
+  dispose(): void {
+    this.#unsubscribe();
   }
 
   /** Drops every cached config (another node changed one, or its hints may have been missed). */
@@ -199,7 +205,7 @@ export class FunctionUrlService {
 
   #changed(): void {
     this.forget();
-    this.#deps.changed?.();
+    this.#deps.changed();
   }
 
   async #qualifier(key: FunctionKey, qualifier: string | undefined): Promise<string> {

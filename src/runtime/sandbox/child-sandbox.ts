@@ -79,8 +79,8 @@ class LineSplitter {
   }
 }
 
-/** How long a memory-peak (or CPU-throttling) reading is reused by peakMemoryBytes() (cpuThrottleCount()). */
-const PEAK_REUSE_MS = 1;
+/** How long a reading of the memory peak and the CPU-throttling count stands (see #sampleStats). */
+const STATS_REUSE_MS = 1;
 
 export class ChildSandbox implements Sandbox {
   readonly id: string;
@@ -112,9 +112,8 @@ export class ChildSandbox implements Sandbox {
   #memoryMb: number | undefined;
   #guestStatus: PreadFile | undefined;
   #lastPeak: number | undefined;
-  #peakReadAt = Number.NEGATIVE_INFINITY;
   #throttleCount: number | undefined;
-  #throttleReadAt = Number.NEGATIVE_INFINITY;
+  #statsReadAt = Number.NEGATIVE_INFINITY;
   #network: NetworkAttachment | undefined;
 
   private constructor(params: ChildSandboxParams) {
@@ -244,22 +243,12 @@ export class ChildSandbox implements Sandbox {
   }
 
   peakMemoryBytes(): number | undefined {
-    // A peak read within the last millisecond stands: the figure only grows, and under a flood
-    // of sub-millisecond calls the read (a syscall) would otherwise come with every one of them.
-    const now = performance.now();
-    if (!this.#dead && now - this.#peakReadAt >= PEAK_REUSE_MS) {
-      this.#snapshotPeak();
-      this.#peakReadAt = now;
-    }
+    this.#sampleStats();
     return this.#lastPeak;
   }
 
   cpuThrottleCount(): number | undefined {
-    const now = performance.now();
-    if (!this.#dead && now - this.#throttleReadAt >= PEAK_REUSE_MS) {
-      this.#throttleCount = this.#params.cgroup?.throttleCount();
-      this.#throttleReadAt = now;
-    }
+    this.#sampleStats();
     return this.#throttleCount;
   }
 
@@ -275,6 +264,19 @@ export class ChildSandbox implements Sandbox {
     this.#network = await this.#params.attachNetwork(guest);
     // Exited meanwhile: #cleanup ran before the attachment existed.
     if (this.#dead) await this.#network.release();
+  }
+
+  /**
+   * Reads the memory peak and the throttling count together, at most once a millisecond while
+   * alive: both only grow, and under a flood of sub-millisecond calls the reads (syscalls) would
+   * otherwise come with every result.
+   */
+  #sampleStats(): void {
+    const now = performance.now();
+    if (this.#dead || now - this.#statsReadAt < STATS_REUSE_MS) return;
+    this.#statsReadAt = now;
+    this.#snapshotPeak();
+    this.#throttleCount = this.#params.cgroup?.throttleCount();
   }
 
   #snapshotPeak(): void {

@@ -35,7 +35,7 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX function_versions_state ON function_versions (state, last_update_status);`,
   // 2: function logs, one row per line, in CloudWatch's group/stream terms.
-  // (Since the telemetry database, telemetry-database.ts, these rows live there; this table stays empty.)
+  // (The rows live in the telemetry database now, telemetry/database.ts; this table stays empty.)
   LOG_EVENTS_SCHEMA,
   // 3: the asynchronous invocation queue and event invoke configs.
   `CREATE TABLE async_events (
@@ -92,8 +92,6 @@ const MIGRATIONS: readonly string[] = [
   // 15: broker mappings (event sources beyond SQS: Redis Streams, RabbitMQ, NATS, MQTT, PostgreSQL CDC).
   BROKER_MAPPINGS_SCHEMA,
 ];
-
-export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings `db` to the last of `migrations` (the main store's by default). */
 export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): void {
